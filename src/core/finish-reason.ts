@@ -1,0 +1,11 @@
+/**
+ * Why generation stopped, unified across providers, with the provider's own value kept for
+ * OpenRouter's `native_finish_reason`.
+ */
+export type UnifiedFinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";
+
+export interface FinishReason {
+  unified: UnifiedFinishReason;
+  /** The provider's value as sent (e.g. Anthropic `end_turn`, Gemini `MAX_TOKENS`). */
+  raw: string | undefined;
+}

@@ -1,0 +1,70 @@
+/**
+ * The gateway's own prompt representation. Every inbound face (REST, GraphQL) converts into it and every
+ * provider adapter converts out of it, so no provider ever sees another provider's message shape.
+ */
+
+/** Plain text. */
+export interface TextPart {
+  type: "text";
+  text: string;
+}
+
+/** An image given by URL (http(s) or a `data:` URL) or as base64 bytes with a media type. */
+export interface ImagePart {
+  type: "image";
+  image: { kind: "url"; url: string } | { kind: "base64"; mediaType: string; data: string };
+  /** OpenAI's `detail` hint; other providers ignore it. */
+  detail?: "auto" | "low" | "high";
+}
+
+/** A tool call the assistant made. `input` is the JSON text of the arguments, exactly as produced. */
+export interface ToolCallPart {
+  type: "tool-call";
+  toolCallId: string;
+  toolName: string;
+  input: string;
+}
+
+/**
+ * The result of a tool call. `toolName` is filled by the inbound parser from the matching earlier tool call
+ * when it can be found, because some providers (Gemini) address results by function name, not by id.
+ */
+export interface ToolResultPart {
+  type: "tool-result";
+  toolCallId: string;
+  toolName?: string;
+  output: string;
+}
+
+/** Reasoning the assistant produced earlier; `signature` carries Anthropic's thinking signature when known. */
+export interface ReasoningPart {
+  type: "reasoning";
+  text: string;
+  signature?: string;
+}
+
+/** System (or OpenAI "developer") instructions. */
+export interface SystemMessage {
+  role: "system";
+  content: string;
+}
+
+export interface UserMessage {
+  role: "user";
+  content: Array<TextPart | ImagePart>;
+}
+
+export interface AssistantMessage {
+  role: "assistant";
+  content: Array<TextPart | ToolCallPart | ReasoningPart>;
+}
+
+export interface ToolMessage {
+  role: "tool";
+  content: ToolResultPart[];
+}
+
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/** A whole conversation, oldest message first. */
+export type Prompt = Message[];
