@@ -1,0 +1,202 @@
+import { ApiError, FunctionCallingConfigMode, GoogleGenAI, type GenerateContentResponse } from "@google/genai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
+import { startGeminiSimulator } from "../../simulators/gemini/gemini-simulator.js";
+
+const API_KEY = "gemini-test-key";
+const MODEL = "gemini-2.5-flash";
+
+let sim: RunningSimulator;
+let client: GoogleGenAI;
+
+beforeAll(async () => {
+  sim = await startGeminiSimulator({ apiKey: API_KEY });
+  client = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: sim.url, apiVersion: "v1beta" } });
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+async function collect(stream: AsyncGenerator<GenerateContentResponse>): Promise<GenerateContentResponse[]> {
+  const chunks: GenerateContentResponse[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+const weatherTool = {
+  functionDeclarations: [
+    {
+      name: "get_weather",
+      description: "Weather in a city",
+      parametersJsonSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    },
+  ],
+};
+
+describe("Gemini simulator read by the official @google/genai SDK", () => {
+  it("answers generateContent with text, usage, responseId and modelVersion", async () => {
+    const response = await client.models.generateContent({ model: MODEL, contents: "Say hello", config: { systemInstruction: "Be brief" } });
+    expect(response.text).toBe(`Hello! This is the simulated Gemini model ${MODEL}.`);
+    expect(response.candidates?.[0]?.finishReason).toBe("STOP");
+    expect(response.responseId).toBeTruthy();
+    expect(response.modelVersion).toBe(MODEL);
+    const usage = response.usageMetadata;
+    expect(usage?.promptTokenCount).toBeGreaterThan(0);
+    expect(usage?.totalTokenCount).toBe((usage?.promptTokenCount ?? 0) + (usage?.candidatesTokenCount ?? 0));
+    const recorded = sim.requests.at(-1);
+    expect(recorded?.path).toBe(`/v1beta/models/${MODEL}:generateContent`);
+    expect(recorded?.headers["x-goog-api-key"]).toBe(API_KEY);
+  });
+
+  it("streams with alt=sse, one word per chunk, usage final on the last chunk", async () => {
+    const chunks = await collect(await client.models.generateContentStream({ model: MODEL, contents: "[[words:5]]" }));
+    expect(chunks.map((chunk) => chunk.text).join("")).toBe("word1 word2 word3 word4 word5");
+    expect(chunks).toHaveLength(5);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.candidates?.[0]?.finishReason === undefined)).toBe(true);
+    const last = chunks.at(-1);
+    expect(last?.candidates?.[0]?.finishReason).toBe("STOP");
+    expect(last?.usageMetadata?.candidatesTokenCount).toBe(5);
+    expect(chunks[0]?.usageMetadata?.candidatesTokenCount).toBeUndefined();
+    expect(sim.requests.at(-1)?.path).toBe(`/v1beta/models/${MODEL}:streamGenerateContent`);
+  });
+
+  it("calls a function with no call id and finishReason STOP, then answers the function response", async () => {
+    const response = await client.models.generateContent({
+      model: MODEL,
+      contents: "Weather in Paris?",
+      config: { tools: [weatherTool], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } } },
+    });
+    const call = response.functionCalls?.[0];
+    expect(call?.name).toBe("get_weather");
+    expect(call?.args).toEqual({ city: "example" });
+    expect(call?.id).toBeUndefined();
+    expect(response.candidates?.[0]?.finishReason).toBe("STOP");
+
+    const followUp = await client.models.generateContent({
+      model: MODEL,
+      contents: [
+        { role: "user", parts: [{ text: "Weather in Paris?" }] },
+        { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Paris" } } }] },
+        { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "sunny" } } }] },
+      ],
+      config: { tools: [weatherTool] },
+    });
+    expect(followUp.text).toBe("The tool said: sunny");
+  });
+
+  it("streams a function call whole, in one chunk", async () => {
+    const chunks = await collect(
+      await client.models.generateContentStream({ model: MODEL, contents: "Weather? [[parallel]]", config: { tools: [weatherTool] } }),
+    );
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.functionCalls?.map((call) => call.name)).toEqual(["get_weather", "get_weather"]);
+  });
+
+  it("returns thoughts as thought parts only when includeThoughts is set, counted apart", async () => {
+    const response = await client.models.generateContent({
+      model: MODEL,
+      contents: "Think first",
+      config: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } },
+    });
+    const parts = response.candidates?.[0]?.content?.parts ?? [];
+    expect(parts[0]?.thought).toBe(true);
+    expect(parts[0]?.text).toBe("Let me think about this step by step.");
+    const usage = response.usageMetadata;
+    expect(usage?.thoughtsTokenCount).toBe(8);
+    expect(usage?.totalTokenCount).toBe((usage?.promptTokenCount ?? 0) + (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0));
+
+    const hidden = await client.models.generateContent({ model: MODEL, contents: "Think first", config: { thinkingConfig: { thinkingBudget: 1024 } } });
+    expect(hidden.candidates?.[0]?.content?.parts?.some((part) => part.thought === true)).toBe(false);
+    expect(hidden.usageMetadata?.thoughtsTokenCount).toBe(8);
+  });
+
+  it("structured output follows responseJsonSchema", async () => {
+    const response = await client.models.generateContent({
+      model: MODEL,
+      contents: "Give me a person",
+      config: { responseMimeType: "application/json", responseJsonSchema: { type: "object", properties: { name: { type: "string" }, age: { type: "integer" } } } },
+    });
+    expect(JSON.parse(response.text ?? "")).toEqual({ name: "example", age: 1 });
+  });
+
+  it("reports MAX_TOKENS when maxOutputTokens cuts the answer", async () => {
+    const response = await client.models.generateContent({ model: MODEL, contents: "[[words:10]]", config: { maxOutputTokens: 3 } });
+    expect(response.text).toBe("word1 word2 word3");
+    expect(response.candidates?.[0]?.finishReason).toBe("MAX_TOKENS");
+  });
+
+  it.each([
+    [429, "RESOURCE_EXHAUSTED"],
+    [503, "UNAVAILABLE"],
+    [500, "INTERNAL"],
+    [400, "INVALID_ARGUMENT"],
+  ])("refuses [[error:%i]] with the SDK's ApiError and Google's %s status", async (status, statusName) => {
+    const error = await client.models.generateContent({ model: MODEL, contents: `[[error:${status}]]` }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(status);
+    expect(JSON.parse((error as ApiError).message)).toMatchObject({ error: { code: status, status: statusName } });
+  });
+
+  it("fails mid-stream with an error event the SDK raises as ApiError after the first chunks", async () => {
+    const stream = await client.models.generateContentStream({ model: MODEL, contents: "[[words:6]] [[fail-after:2]]" });
+    const texts: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) texts.push(chunk.text ?? "");
+    })().catch((caught: unknown) => caught);
+    expect(texts).toEqual(["word1", " word2"]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(500);
+  });
+
+  it("refuses a wrong key with 400 API_KEY_INVALID and a missing key with 403", async () => {
+    const wrong = new GoogleGenAI({ apiKey: "wrong", httpOptions: { baseUrl: sim.url, apiVersion: "v1beta" } });
+    const error = await wrong.models.generateContent({ model: MODEL, contents: "hi" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toContain("API_KEY_INVALID");
+
+    const missing = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(missing.status).toBe(403);
+    expect(await missing.json()).toMatchObject({ error: { code: 403, status: "PERMISSION_DENIED" } });
+
+    const byQuery = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent?key=${API_KEY}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(byQuery.status).toBe(200);
+  });
+
+  it("refuses what the real API refuses: JSON-Schema keywords in `parameters`, unmatched function responses", async () => {
+    // Sent raw: the SDK itself strips `additionalProperties` from `parameters`, an adapter might not.
+    const badSchema = await postRaw({
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      tools: [{ functionDeclarations: [{ name: "f", parameters: { type: "OBJECT", additionalProperties: false } }] }],
+    });
+    expect(badSchema.status).toBe(400);
+    expect(JSON.stringify(badSchema.body)).toContain('Unknown name \\"additionalProperties\\"');
+
+    const unmatched = await client.models
+      .generateContent({ model: MODEL, contents: [{ role: "user", parts: [{ functionResponse: { name: "f", response: { output: 1 } } }] }] })
+      .catch((caught: unknown) => caught);
+    expect(unmatched).toBeInstanceOf(ApiError);
+    expect((unmatched as ApiError).status).toBe(400);
+
+    const badRole = await postRaw({ contents: [{ role: "assistant", parts: [{ text: "hi" }] }] });
+    expect(badRole).toMatchObject({ status: 400, body: { error: { status: "INVALID_ARGUMENT" } } });
+  });
+});
+
+async function postRaw(body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-goog-api-key": API_KEY },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
