@@ -21,13 +21,19 @@ export interface OpenAIDialect {
   reasoningParameter: "reasoning_effort" | "reasoning-object" | "none";
   /** Models that accept the reasoning parameter; `undefined` means every model does. */
   reasoningModels?: RegExp;
-  /** Models that refuse temperature, top_p, penalties and stop (OpenAI's o-series and GPT-5). */
-  restrictedSamplingModels?: RegExp;
+  /**
+   * Settings some models of this server refuse (OpenAI's o-series and GPT-5 refuse temperature, top_p,
+   * penalties and stop); they are dropped with a warning for the models that match.
+   */
+  modelRestrictions?: ReadonlyArray<{ models: RegExp; unsupportedSettings: ReadonlyArray<keyof CallOptions> }>;
   /** Models that take system instructions as the `developer` role (OpenAI's o1 and newer). */
   developerRoleModels?: RegExp;
   /** Call options this server rejects or ignores; they are dropped with a warning. */
   unsupportedSettings: ReadonlyArray<keyof CallOptions>;
-  /** Top-level request fields for the sampling settings OpenAI lacks, when the server knows them. */
+  /**
+   * Top-level request fields for the sampling settings OpenAI lacks, when the server knows them; without
+   * a field name the setting is dropped with a warning.
+   */
   extraSamplingFields?: { topK?: string; repetitionPenalty?: string };
   /** Name of the seed field (Mistral calls it `random_seed`). */
   seedField: string;
@@ -50,9 +56,11 @@ export const OPENAI_DIALECT: OpenAIDialect = {
   supportsStreamOptions: true,
   reasoningParameter: "reasoning_effort",
   reasoningModels: /^(o\d|gpt-5)(?!.*-chat)/,
-  restrictedSamplingModels: /^(o\d|gpt-5)(?!.*-chat)/,
+  modelRestrictions: [
+    { models: /^(o\d|gpt-5)(?!.*-chat)/, unsupportedSettings: ["temperature", "topP", "frequencyPenalty", "presencePenalty", "stopSequences"] },
+  ],
   developerRoleModels: /^(o\d|gpt-5)(?!.*-chat)/,
-  unsupportedSettings: ["topK", "repetitionPenalty"],
+  unsupportedSettings: [],
   seedField: "seed",
   supportsJsonSchema: true,
   supportsImageDetail: true,

@@ -23,11 +23,13 @@ export function buildOpenAIChatRequest(input: {
 }): BuiltOpenAIRequest {
   const { modelId, options, dialect } = input;
   const warnings: CallWarning[] = [];
-  const restricted = dialect.restrictedSamplingModels?.test(modelId) ?? false;
   const unsupported = new Set<keyof CallOptions>(dialect.unsupportedSettings);
-  if (restricted) {
-    for (const setting of ["temperature", "topP", "frequencyPenalty", "presencePenalty", "stopSequences"] as const) unsupported.add(setting);
+  for (const restriction of dialect.modelRestrictions ?? []) {
+    if (restriction.models.test(modelId)) for (const setting of restriction.unsupportedSettings) unsupported.add(setting);
   }
+  const extraFields = dialect.extraSamplingFields ?? {};
+  if (extraFields.topK === undefined) unsupported.add("topK");
+  if (extraFields.repetitionPenalty === undefined) unsupported.add("repetitionPenalty");
   /** The option's value when the server takes it; otherwise `undefined` and a warning if it was set. */
   const supported = <K extends keyof CallOptions>(setting: K): CallOptions[K] | undefined => {
     if (options[setting] === undefined) return undefined;
@@ -57,7 +59,11 @@ export function buildOpenAIChatRequest(input: {
   setIfDefined(body, dialect.seedField, supported("seed"));
   setIfDefined(body, "user", supported("user"));
 
-  addExtraSampling(body, options, dialect, warnings);
+  // Sampling settings OpenAI lacks, sent under the server's own field names where it has them.
+  const topK = supported("topK");
+  if (topK !== undefined && extraFields.topK !== undefined) body[extraFields.topK] = topK;
+  const repetitionPenalty = supported("repetitionPenalty");
+  if (repetitionPenalty !== undefined && extraFields.repetitionPenalty !== undefined) body[extraFields.repetitionPenalty] = repetitionPenalty;
 
   const responseFormat = supported("responseFormat");
   if (responseFormat !== undefined) setIfDefined(body, "response_format", convertResponseFormat(responseFormat, dialect, warnings));
@@ -91,22 +97,6 @@ export function buildOpenAIChatRequest(input: {
 
 function setIfDefined(body: OpenAIChatRequest, field: string, value: unknown): void {
   if (value !== undefined) body[field] = value;
-}
-
-function addExtraSampling(body: OpenAIChatRequest, options: CallOptions, dialect: OpenAIDialect, warnings: CallWarning[]): void {
-  const extra = dialect.extraSamplingFields ?? {};
-  const pairs = [
-    ["topK", extra.topK, options.topK],
-    ["repetitionPenalty", extra.repetitionPenalty, options.repetitionPenalty],
-  ] as const;
-  for (const [setting, field, value] of pairs) {
-    if (value === undefined || dialect.unsupportedSettings.includes(setting)) continue;
-    if (field === undefined) {
-      warnings.push({ type: "unsupported-setting", setting, message: `${setting} is not supported by this provider and was dropped` });
-    } else {
-      body[field] = value;
-    }
-  }
 }
 
 /** https://platform.openai.com/docs/api-reference/chat/create#chat-create-tool_choice */

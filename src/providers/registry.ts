@@ -1,0 +1,126 @@
+import type { Dispatcher } from "undici";
+import { GatewayError, type LanguageModel } from "../core/index.js";
+import { createOpenAIChatModel } from "./openai/openai-chat-model.js";
+import { createOpenAICompatibleModelFactory } from "./openai-compatible/openai-compatible-model.js";
+import { OPENAI_COMPATIBLE_VENDORS } from "./openai-compatible/vendors.js";
+import type { LanguageModelFactory, ProviderSettings } from "./shared/provider-settings.js";
+// TODO: enable once the Anthropic and Gemini adapters land (their engineers create these files).
+// import { createAnthropicMessagesModel } from "./anthropic/anthropic-messages-model.js";
+// import { createGeminiModel } from "./gemini/gemini-model.js";
+
+/** How the gateway reaches one provider: its adapter and where its key and base URL come from. */
+export interface ProviderDefinition {
+  slug: string;
+  factory: LanguageModelFactory;
+  apiKeyEnv: string;
+  baseUrlEnv: string;
+  /** No trailing slash. */
+  defaultBaseUrl: string;
+  /** Hosted APIs need a key; local servers need only to be pointed at (their base URL set). */
+  requiresApiKey: boolean;
+}
+
+/**
+ * Every provider the gateway can call. This is the only list of them: adding a provider is adding its
+ * folder and one entry here (or, for an OpenAI-compatible vendor, one entry in `openai-compatible/vendors.ts`).
+ */
+export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
+  {
+    slug: "openai",
+    factory: createOpenAIChatModel,
+    apiKeyEnv: "OPENAI_API_KEY",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    defaultBaseUrl: "https://api.openai.com/v1",
+    requiresApiKey: true,
+  },
+  // {
+  //   slug: "anthropic",
+  //   factory: createAnthropicMessagesModel,
+  //   apiKeyEnv: "ANTHROPIC_API_KEY",
+  //   baseUrlEnv: "ANTHROPIC_BASE_URL",
+  //   defaultBaseUrl: "https://api.anthropic.com/v1",
+  //   requiresApiKey: true,
+  // },
+  // {
+  //   slug: "google-ai-studio",
+  //   factory: createGeminiModel,
+  //   apiKeyEnv: "GEMINI_API_KEY",
+  //   baseUrlEnv: "GEMINI_BASE_URL",
+  //   defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta",
+  //   requiresApiKey: true,
+  // },
+  ...OPENAI_COMPATIBLE_VENDORS.map((vendor) => ({
+    slug: vendor.slug,
+    factory: createOpenAICompatibleModelFactory(vendor),
+    apiKeyEnv: vendor.apiKeyEnv,
+    baseUrlEnv: vendor.baseUrlEnv,
+    defaultBaseUrl: vendor.defaultBaseUrl,
+    requiresApiKey: vendor.requiresApiKey,
+  })),
+];
+
+export interface ProviderRegistry {
+  /** Whether the environment holds what this provider needs (its key, or for a local server its URL). */
+  isConfigured(slug: string): boolean;
+  /**
+   * A model of a configured provider. Throws `no_provider` for an unknown or unconfigured provider, naming
+   * the environment variable to set.
+   */
+  languageModel(slug: string, providerModelId: string): LanguageModel;
+  /** Slugs of the configured providers, in definition order. */
+  configuredProviders(): string[];
+  /** Slugs of every provider the gateway knows, configured or not. */
+  knownProviders(): string[];
+}
+
+export interface ProviderRegistryOptions {
+  env: Record<string, string | undefined>;
+  /** The pooled upstream agent (see `createUpstreamDispatcher`). */
+  dispatcher: Dispatcher;
+  generateId: () => string;
+  timeouts?: ProviderSettings["timeouts"];
+}
+
+/** Builds models from environment configuration. Settings are read once, when the registry is created. */
+export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
+  const valueOf = (name: string): string | undefined => {
+    const value = options.env[name]?.trim();
+    return value === undefined || value.length === 0 ? undefined : value;
+  };
+  const settingsBySlug = new Map<string, { definition: ProviderDefinition; settings: ProviderSettings | undefined }>();
+  for (const definition of PROVIDER_DEFINITIONS) {
+    const apiKey = valueOf(definition.apiKeyEnv);
+    const baseUrlOverride = valueOf(definition.baseUrlEnv);
+    const configured = definition.requiresApiKey ? apiKey !== undefined : baseUrlOverride !== undefined;
+    const settings: ProviderSettings | undefined = configured
+      ? {
+          provider: definition.slug,
+          baseUrl: (baseUrlOverride ?? definition.defaultBaseUrl).replace(/\/+$/, ""),
+          apiKey,
+          dispatcher: options.dispatcher,
+          generateId: options.generateId,
+          ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+        }
+      : undefined;
+    settingsBySlug.set(definition.slug, { definition, settings });
+  }
+
+  return {
+    isConfigured: (slug) => settingsBySlug.get(slug)?.settings !== undefined,
+    configuredProviders: () => [...settingsBySlug.values()].filter((entry) => entry.settings !== undefined).map((entry) => entry.definition.slug),
+    knownProviders: () => [...settingsBySlug.keys()],
+    languageModel(slug, providerModelId) {
+      const entry = settingsBySlug.get(slug);
+      if (entry === undefined) {
+        throw new GatewayError("no_provider", `Unknown provider "${slug}"`, { metadata: { provider_name: slug } });
+      }
+      if (entry.settings === undefined) {
+        const variable = entry.definition.requiresApiKey ? entry.definition.apiKeyEnv : entry.definition.baseUrlEnv;
+        throw new GatewayError("no_provider", `Provider "${slug}" is not configured: set ${variable}`, {
+          metadata: { provider_name: slug, env: variable },
+        });
+      }
+      return entry.definition.factory(entry.settings, providerModelId);
+    },
+  };
+}
