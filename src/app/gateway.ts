@@ -1,0 +1,75 @@
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/config.js";
+import { createCatalogService } from "../catalog/catalog-service.js";
+import { seedCatalogIfEmpty } from "../catalog/seed.js";
+import type { DatabaseHandle } from "../db/client.js";
+import { openDatabase } from "../db/client.js";
+import { buildGatewaySchema } from "../graphql/schema.js";
+import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
+import { buildHttpApp } from "../http/app.js";
+import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+import type { GatewayServices } from "./services.js";
+
+export interface RunningGateway {
+  /** e.g. `http://127.0.0.1:8080` */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  services: GatewayServices;
+  /** Graceful stop: refuse new connections, finish in-flight requests, close sockets, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartGatewayOptions {
+  config: Config;
+  /** An already opened database (tests share prepared ones); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  /** Provider credentials and base URLs; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The composition root's body: opens the database, migrates, seeds the catalog, builds the services, the
+ * schema and the server, and listens. `src/main.ts` adds only signal handling; tests call this directly.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const database =
+    options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
+  await database.migrate();
+  if (config.SEED_CATALOG) await seedCatalogIfEmpty(database.db, config.CATALOG_FILE);
+  const pubSub = createInProcessPubSub();
+  const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
+  const services: GatewayServices = {
+    config,
+    database,
+    pubSub,
+    catalog,
+    authenticate: async () => null,
+  };
+  const schema = await buildGatewaySchema(pubSub);
+  const app = await buildHttpApp({ services, schema });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
+  catalog.start();
+  const port = (app.server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`,
+    port,
+    app,
+    services,
+    close() {
+      closing ??= (async () => {
+        catalog.stop();
+        await webSockets.close();
+        await app.close();
+        await pubSub.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Authenticate } from "../auth/principal.js";
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Config } from "../config/config.js";
+import type { DatabaseHandle } from "../db/client.js";
+import type { PubSub } from "../pubsub/pub-sub.js";
+
+/**
+ * Every long-lived service the REST routes and GraphQL resolvers use, built once by the composition root
+ * (`src/app/gateway.ts`). Both faces receive the same object, so they share every code path below parsing.
+ */
+export interface GatewayServices {
+  config: Config;
+  database: DatabaseHandle;
+  pubSub: PubSub;
+  catalog: CatalogService;
+  authenticate: Authenticate;
+}

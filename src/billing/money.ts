@@ -1,0 +1,73 @@
+/**
+ * Exact money. Every amount is a bigint count of pico-dollars (1e-12 USD): small enough that the price of a
+ * single token of the cheapest catalog model is a whole number, large enough for balances up to about
+ * $9.2 million in a Postgres `bigint`. Floats never hold money; JSON numbers are produced only at the edge
+ * for display (`toUsdNumber`).
+ */
+export type Amount = bigint;
+
+/** Decimal places of the unit: 1 USD = 10^12 units. */
+export const AMOUNT_SCALE = 12;
+const UNITS_PER_USD = 10n ** BigInt(AMOUNT_SCALE);
+
+const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Parses a decimal USD string ("0.0000025", "10", "-1.5") into an exact amount. More than 12 decimal places
+ * is refused rather than rounded, because a silently rounded price would bill differently from the list.
+ */
+export function parseUsd(text: string): Amount {
+  const match = DECIMAL.exec(text.trim());
+  if (match === null) throw new RangeError(`Not a decimal amount: "${text}"`);
+  const [, sign, whole = "0", fraction = ""] = match;
+  if (fraction.length > AMOUNT_SCALE) {
+    const extra = fraction.slice(AMOUNT_SCALE);
+    if (!/^0*$/.test(extra)) throw new RangeError(`"${text}" has more than ${AMOUNT_SCALE} decimal places`);
+  }
+  const units = BigInt(whole) * UNITS_PER_USD + BigInt(fraction.slice(0, AMOUNT_SCALE).padEnd(AMOUNT_SCALE, "0"));
+  return sign === "-" ? -units : units;
+}
+
+/** Formats an amount as a plain decimal USD string without trailing zeros ("0.0000025", "12", "-0.5"). */
+export function formatUsd(amount: Amount): string {
+  const negative = amount < 0n;
+  const absolute = negative ? -amount : amount;
+  const whole = absolute / UNITS_PER_USD;
+  const fraction = (absolute % UNITS_PER_USD).toString().padStart(AMOUNT_SCALE, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction.length > 0 ? `.${fraction}` : ""}`;
+}
+
+/** A JSON number for display in OpenRouter-shaped responses (which use numbers); never fed back into money. */
+export function toUsdNumber(amount: Amount): number {
+  return Number(formatUsd(amount));
+}
+
+/** Converts whole US dollars (possibly fractional, given as a decimal string or integer) to an amount. */
+export function usd(value: string | number): Amount {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new RangeError(`Not a finite amount: ${value}`);
+    return parseUsd(value.toFixed(AMOUNT_SCALE));
+  }
+  return parseUsd(value);
+}
+
+/** Multiplies an amount by a rational factor, rounding half away from zero to a whole unit. */
+export function multiplyRational(amount: Amount, numerator: bigint, denominator: bigint): Amount {
+  if (denominator <= 0n) throw new RangeError("denominator must be positive");
+  const product = amount * numerator;
+  const quotient = product / denominator;
+  const remainder = product % denominator;
+  const twice = (remainder < 0n ? -remainder : remainder) * 2n;
+  if (twice >= denominator) return product < 0n ? quotient - 1n : quotient + 1n;
+  return quotient;
+}
+
+/** The larger of two amounts. */
+export function maxAmount(a: Amount, b: Amount): Amount {
+  return a > b ? a : b;
+}
+
+/** The smaller of two amounts. */
+export function minAmount(a: Amount, b: Amount): Amount {
+  return a < b ? a : b;
+}

@@ -1,0 +1,20 @@
+import "reflect-metadata";
+import { writeFileSync } from "node:fs";
+import { printSchema } from "graphql";
+import { projectPath } from "../config/project-root.js";
+import { buildGatewaySchema } from "../graphql/schema.js";
+import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+
+/** Writes schema/schema.graphql from the type-graphql classes; run by `npm run build`. */
+export async function printGatewaySchema(): Promise<string> {
+  const pubSub = createInProcessPubSub();
+  const schema = await buildGatewaySchema(pubSub);
+  await pubSub.close();
+  return `${printSchema(schema)}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const text = await printGatewaySchema();
+  writeFileSync(projectPath("schema", "schema.graphql"), text);
+  console.log(`wrote schema/schema.graphql (${text.length} bytes)`);
+}

@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger } from "drizzle-orm/logger";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { projectPath } from "../config/project-root.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+
+/**
+ * The one database type every service uses. PGlite and postgres.js give different Drizzle classes with the
+ * same query API; services see only this common base, so the same code runs embedded and on a real server.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle, as passed to `db.transaction(async (tx) => ...)`. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface DatabaseHandle {
+  db: Database;
+  /** `pglite` (embedded, in DATA_DIR) or `postgres` (DATABASE_URL). */
+  kind: "pglite" | "postgres";
+  /** Applies the committed SQL migrations; safe to call from several instances at once. */
+  migrate(): Promise<void>;
+  /** Runs a trivial query; used by `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL; when absent the embedded PGlite in `dataDir` is used. */
+  url?: string;
+  /** PGlite data folder; `memory://` keeps it in memory. */
+  dataDir: string;
+  poolMax?: number;
+  /** Called with every SQL statement; tests count statements with it. */
+  onQuery?: (sql: string) => void;
+}
+
+const MIGRATIONS_FOLDER = projectPath("migrations");
+/** Any fixed number: serialises migrations when several instances start against one Postgres. */
+const MIGRATION_LOCK_ID = 724_001;
+
+function queryLogger(onQuery: ((sql: string) => void) | undefined): Logger | undefined {
+  return onQuery === undefined ? undefined : { logQuery: (sql) => onQuery(sql) };
+}
+
+/** Opens PGlite or Postgres according to the options; does not migrate. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const logger = queryLogger(options.onQuery);
+  if (options.url !== undefined) {
+    const client = postgres(options.url, {
+      max: options.poolMax ?? 10,
+      onnotice: () => {},
+      // Money columns are bigint; postgres.js would otherwise return them as strings.
+      types: { bigint: postgres.BigInt },
+    });
+    const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+    return {
+      db,
+      kind: "postgres",
+      migrate: async () => {
+        const reserved = await client.reserve();
+        try {
+          await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+          await migratePostgres(drizzlePostgres(reserved, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+          reserved.release();
+        }
+      },
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}

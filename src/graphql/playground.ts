@@ -1,0 +1,74 @@
+import { readFile } from "node:fs/promises";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { FastifyInstance } from "fastify";
+
+import { projectPath } from "../config/project-root.js";
+
+/**
+ * The GraphiQL IDE's files, served from node_modules so the playground works with no internet. React's UMD
+ * builds are not in its package exports, so they are addressed as files rather than resolved as modules.
+ */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  "react.production.min.js": { module: "react/umd/react.production.min.js", type: "text/javascript" },
+  "react-dom.production.min.js": { module: "react-dom/umd/react-dom.production.min.js", type: "text/javascript" },
+  "graphiql.min.js": { module: "graphiql/graphiql.min.js", type: "text/javascript" },
+  "graphiql.min.css": { module: "graphiql/graphiql.min.css", type: "text/css" },
+};
+
+export const PLAYGROUND_ASSET_PREFIX = "/graphql/assets/";
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<title>LLM Gateway · GraphQL</title>
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<link rel="stylesheet" href="${PLAYGROUND_ASSET_PREFIX}graphiql.min.css" />
+</head>
+<body>
+<div id="graphiql">Loading the GraphQL IDE…</div>
+<script src="${PLAYGROUND_ASSET_PREFIX}react.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PREFIX}react-dom.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PREFIX}graphiql.min.js"></script>
+<script>
+  const fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql" });
+  const defaultQuery = "# Set your key in the Headers tab below: {\\"Authorization\\": \\"Bearer sk-...\\"}\\n" +
+    "query Models {\\n  models(first: 5, sort: PRICE_LOW_TO_HIGH) {\\n    totalCount\\n    edges { node { id name pricing { prompt completion } } }\\n  }\\n}\\n";
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultQuery,
+      defaultEditorToolsVisibility: "headers",
+      defaultHeaders: JSON.stringify({ Authorization: "Bearer " }, null, 2),
+      shouldPersistHeaders: true,
+    }),
+  );
+</script>
+</body>
+</html>`;
+
+/**
+ * Serves GraphiQL as Apollo's landing page: a browser's `GET /graphql` (Accept: text/html) gets the IDE, with
+ * the headers editor open so the Authorization header is one click away.
+ */
+export function playgroundLandingPagePlugin(): ApolloServerPlugin {
+  return {
+    async serverWillStart() {
+      return {
+        async renderLandingPage() {
+          return { html: PAGE };
+        },
+      };
+    },
+  };
+}
+
+/** Registers the static asset route the playground page loads its scripts and styles from. */
+export function registerPlaygroundAssets(app: FastifyInstance): void {
+  app.get<{ Params: { file: string } }>(`${PLAYGROUND_ASSET_PREFIX}:file`, async (request, reply) => {
+    const asset = ASSETS[request.params.file];
+    if (asset === undefined) return reply.callNotFound();
+    const body = await readFile(projectPath("node_modules", asset.module));
+    return reply.type(asset.type).header("cache-control", "public, max-age=86400").send(body);
+  });
+}

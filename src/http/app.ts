@@ -1,0 +1,45 @@
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import type { GraphQLSchema } from "graphql";
+import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import type { GatewayServices } from "../app/services.js";
+import { notFound } from "../core/errors.js";
+import { createApolloServer } from "../graphql/apollo.js";
+import { createGraphQLContext } from "../graphql/context.js";
+import { registerPlaygroundAssets } from "../graphql/playground.js";
+import { fromFastifyError, sendError } from "./error-envelope.js";
+import { registerHealthRoutes } from "./health.route.js";
+import { openRouterRoutes } from "./openrouter/index.js";
+
+/**
+ * The one Fastify server: REST under `/api/v1`, Apollo at `/graphql` (the WebSocket upgrade on the same path
+ * is attached by the caller), health checks and the playground's assets. Every error, ours or Fastify's, leaves
+ * through `sendError` in OpenRouter's envelope.
+ */
+export async function buildHttpApp(options: {
+  services: GatewayServices;
+  schema: GraphQLSchema;
+}): Promise<FastifyInstance> {
+  const { services } = options;
+  const app = Fastify({
+    logger: { level: services.config.LOG_LEVEL },
+    bodyLimit: 20 * 1024 * 1024,
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error));
+  app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`No route for ${request.method} ${request.url}`)));
+
+  registerHealthRoutes(app, services);
+  registerPlaygroundAssets(app);
+  await app.register(openRouterRoutes, { prefix: "/api/v1", services });
+
+  const apollo = createApolloServer({ schema: options.schema, services, plugins: [fastifyApolloDrainPlugin(app)] });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), {
+    path: "/graphql",
+    context: async (request) => createGraphQLContext(services, request.headers.authorization),
+  });
+  return app;
+}

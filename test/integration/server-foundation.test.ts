@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCatalogFile } from "../../src/catalog/seed.js";
+import { applyCatalog } from "../../src/catalog/catalog-writer.js";
+import { graphqlRequest, webSocketClient } from "../support/graphql-client.js";
+import type { TestGateway } from "../support/test-gateway.js";
+import { startTestGateway } from "../support/test-gateway.js";
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+describe("one server on one port", () => {
+  it("answers liveness without touching dependencies", async () => {
+    const response = await fetch(`${gateway.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("is ready once the database answers, migrations are applied and the catalog is loaded", async () => {
+    const response = await fetch(`${gateway.url}/readyz`);
+    const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+    expect(response.status).toBe(200);
+    expect(body.status).toBe("ready");
+    expect(body.checks.database?.ok).toBe(true);
+    expect(body.checks.migrations?.detail).toMatch(/0 pending/);
+    expect(body.checks.catalog?.detail).toMatch(/^\d+ models/);
+  });
+
+  it("answers unknown routes with OpenRouter's error envelope", async () => {
+    const response = await fetch(`${gateway.url}/api/v1/no-such-thing`);
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { code: number; message: string } };
+    expect(body.error.code).toBe(404);
+    expect(body.error.message).toContain("/api/v1/no-such-thing");
+  });
+
+  it("answers malformed JSON bodies with a 400 envelope", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(response.status).toBe(400);
+  });
+
+  it("serves GraphQL over HTTP on /graphql", async () => {
+    const result = await graphqlRequest<{ catalogRevision: number }>(gateway.url, "{ catalogRevision }");
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.catalogRevision).toBe(gateway.services.catalog.snapshot().revision);
+  });
+
+  it("serves GraphQL subscriptions over graphql-ws on the same path: catalogUpdated fires on an import", async () => {
+    const client = webSocketClient(gateway.url);
+    const before = gateway.services.catalog.snapshot().revision;
+    const received: Array<{ revision: number; modelCount: number }> = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const unsubscribe = client.subscribe<{ catalogUpdated: { revision: number; modelCount: number } }>(
+        { query: "subscription { catalogUpdated { revision modelCount changedAt } }" },
+        {
+          next: (message) => {
+            if (message.data) received.push(message.data.catalogUpdated);
+            unsubscribe();
+            resolve();
+          },
+          error: reject,
+          complete: () => resolve(),
+        },
+      );
+    });
+    // Give the subscription a moment to be registered, then change a price the way an operator would.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const file = readCatalogFile();
+    const model = file.models[0];
+    const endpoint = model?.endpoints[0];
+    if (model === undefined || endpoint === undefined) throw new Error("empty catalog");
+    endpoint.pricing.prompt = "0.000123";
+    const summary = await applyCatalog(gateway.services.database.db, { ...file, models: [model] });
+    expect(summary.updated).toBeGreaterThanOrEqual(1);
+    await done;
+    await client.dispose();
+    expect(received[0]?.revision).toBeGreaterThan(before);
+    expect(received[0]?.modelCount).toBe(gateway.services.catalog.snapshot().models.size);
+  });
+
+  it("serves a GraphQL IDE to browsers on GET /graphql, with its assets from this server", async () => {
+    const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("GraphiQL");
+    const scripts = [...html.matchAll(/src="([^"]+)"/g)].map((match) => match[1] ?? "");
+    expect(scripts.length).toBeGreaterThanOrEqual(3);
+    for (const script of scripts) {
+      expect(script.startsWith("/graphql/assets/")).toBe(true);
+      const asset = await fetch(`${gateway.url}${script}`);
+      expect(asset.status).toBe(200);
+    }
+  });
+});
