@@ -15,6 +15,12 @@ export interface OpenAISimulatorOptions {
    * the gateway also reaches do, as `reasoning_content` (DeepSeek, vLLM) or `reasoning` (OpenRouter, Ollama).
    */
   reasoningField?: ReasoningField;
+  /**
+   * Enforce OpenAI's own model rules (reasoning models refuse `max_tokens` and non-default temperature,
+   * other models refuse `reasoning_effort`). Turn off when simulating a compatible vendor, whose models
+   * follow their own rules. Default true.
+   */
+  openAIModelRules?: boolean;
   /** Model ids listed by `GET /v1/models`. */
   models?: string[];
 }
@@ -99,7 +105,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       sendOpenAIError(response, { status: 404, error: openAIError(404, `Invalid URL (${request.method ?? "GET"} ${url.pathname})`, null, null), requestId });
       return;
     }
-    const parsed = parseOpenAIRequest(body);
+    const parsed = parseOpenAIRequest(body, { openAIModelRules: options.openAIModelRules ?? true });
     if (!parsed.ok) {
       sendOpenAIError(response, { status: 400, error: parsed.error, requestId });
       return;

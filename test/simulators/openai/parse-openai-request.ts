@@ -85,7 +85,10 @@ function checkToolPairs(messages: z.infer<typeof requestSchema>["messages"]): Op
 }
 
 /** Parses and checks a Chat Completions request; on failure returns the 400 error OpenAI would send. */
-export function parseOpenAIRequest(body: unknown): { ok: true; parsed: ParsedOpenAIRequest } | { ok: false; error: OpenAIErrorObject } {
+export function parseOpenAIRequest(
+  body: unknown,
+  options: { openAIModelRules: boolean },
+): { ok: true; parsed: ParsedOpenAIRequest } | { ok: false; error: OpenAIErrorObject } {
   const result = requestSchema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -98,19 +101,19 @@ export function parseOpenAIRequest(body: unknown): { ok: true; parsed: ParsedOpe
     return { ok: false, error: openAIError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options", "invalid_value") };
   }
   const reasoningModel = REASONING_MODEL.test(request.model);
-  if (reasoningModel && request.max_tokens != null) {
+  if (options.openAIModelRules && reasoningModel && request.max_tokens != null) {
     return {
       ok: false,
       error: openAIError(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter"),
     };
   }
-  if (reasoningModel && request.temperature != null && request.temperature !== 1) {
+  if (options.openAIModelRules && reasoningModel && request.temperature != null && request.temperature !== 1) {
     return {
       ok: false,
       error: openAIError(400, `Unsupported value: 'temperature' does not support ${request.temperature} with this model. Only the default (1) value is supported.`, "temperature", "unsupported_value"),
     };
   }
-  if (!reasoningModel && request.reasoning_effort != null) {
+  if (options.openAIModelRules && !reasoningModel && request.reasoning_effort != null) {
     return { ok: false, error: openAIError(400, "Unrecognized request argument supplied: reasoning_effort", "reasoning_effort", "unsupported_parameter") };
   }
   const toolError = checkToolPairs(request.messages);
