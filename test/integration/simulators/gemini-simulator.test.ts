@@ -1,5 +1,17 @@
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI, type GenerateContentResponse } from "@google/genai";
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  GatewayError,
+  type CallOptions,
+  type FunctionTool,
+  type GeneratedContent,
+  type LanguageModel,
+  type Prompt,
+  type StreamPart,
+} from "../../../src/core/index.js";
+import { createGeminiModel } from "../../../src/providers/gemini/gemini-model.js";
+import type { ProviderSettings } from "../../../src/providers/shared/provider-settings.js";
 import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
 import { startGeminiSimulator } from "../../simulators/gemini/gemini-simulator.js";
 
@@ -200,3 +212,194 @@ async function postRaw(body: unknown): Promise<{ status: number; body: unknown }
   });
   return { status: response.status, body: await response.json() };
 }
+
+describe("Gemini adapter driven against the simulator", () => {
+  let dispatcher: Agent;
+  let nextId = 0;
+
+  beforeAll(() => {
+    dispatcher = new Agent();
+  });
+
+  afterAll(async () => {
+    await dispatcher.close();
+  });
+
+  function model(overrides: Partial<ProviderSettings> = {}): LanguageModel {
+    nextId = 0;
+    return createGeminiModel(
+      {
+        provider: "google",
+        baseUrl: `${sim.url}/v1beta`,
+        apiKey: API_KEY,
+        dispatcher,
+        generateId: () => String(++nextId),
+        ...overrides,
+      },
+      MODEL,
+    );
+  }
+
+  const ask = (text: string): Prompt => [{ role: "user", content: [{ type: "text", text }] }];
+
+  async function streamParts(options: CallOptions): Promise<StreamPart[]> {
+    const { stream } = await model().doStream(options);
+    const parts: StreamPart[] = [];
+    for await (const part of stream) parts.push(part);
+    return parts;
+  }
+
+  /** Folds stream parts into the content list doGenerate returns, for comparison. */
+  function contentOf(parts: StreamPart[]): GeneratedContent[] {
+    const content: GeneratedContent[] = [];
+    for (const part of parts) {
+      const last = content.at(-1);
+      if (part.type === "text-delta") {
+        if (last?.type === "text") last.text += part.delta;
+        else content.push({ type: "text", text: part.delta });
+      } else if (part.type === "reasoning-delta") {
+        if (last?.type === "reasoning") last.text += part.delta;
+        else content.push({ type: "reasoning", text: part.delta });
+      } else if (part.type === "tool-call") {
+        content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+      }
+    }
+    return content;
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(GatewayError);
+    return error as GatewayError;
+  }
+
+  it("doGenerate and doStream give the same content, finish reason and usage", async () => {
+    const options: CallOptions = { prompt: ask("Hello there [[cached:4]]"), reasoning: { effort: "low" } };
+    const generated = await model().doGenerate(options);
+    const parts = await streamParts(options);
+    const finish = parts.at(-1);
+    expect(finish?.type).toBe("finish");
+    expect(contentOf(parts)).toEqual(generated.content);
+    expect(generated.content.map((item) => item.type)).toEqual(["reasoning", "text"]);
+    expect(finish?.type === "finish" ? finish.usage : undefined).toEqual(generated.usage);
+    expect(finish?.type === "finish" ? finish.finishReason : undefined).toEqual(generated.finishReason);
+    expect(generated.usage.inputTokens.cacheRead).toBe(4);
+    expect(generated.usage.outputTokens.reasoning).toBe(8);
+    expect(generated.usage.outputTokens.total).toBe(8 + (generated.content[1]?.type === "text" ? generated.content[1].text.split(" ").length : 0));
+    expect(generated.modelId).toBe(MODEL);
+    expect(generated.responseId).toBeTruthy();
+    expect(parts[1]).toMatchObject({ type: "response-metadata", modelId: MODEL });
+
+    const recorded = sim.requests.at(-1);
+    expect(recorded?.path).toBe(`/v1beta/models/${MODEL}:streamGenerateContent`);
+    expect(recorded?.headers["x-goog-api-key"]).toBe(API_KEY);
+    expect(recorded?.body).toMatchObject({ generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 6553 } } });
+  });
+
+  it("a tool call gets an invented id, and its result goes back addressed by function name", async () => {
+    const tools: FunctionTool[] = [
+      { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } },
+    ];
+    const first = await model().doGenerate({ prompt: ask("Weather in Paris?"), tools, toolChoice: { type: "required" } });
+    expect(first.finishReason).toEqual({ unified: "tool-calls", raw: "STOP" });
+    expect(first.content).toEqual([{ type: "tool-call", toolCallId: "call_1", toolName: "get_weather", input: '{"city":"example"}' }]);
+
+    const streamed = await streamParts({ prompt: ask("Weather in Paris?"), tools });
+    expect(streamed.filter((part) => part.type.startsWith("tool-"))).toEqual([
+      { type: "tool-input-start", toolCallId: "call_1", toolName: "get_weather" },
+      { type: "tool-input-delta", toolCallId: "call_1", delta: '{"city":"example"}' },
+      { type: "tool-call", toolCallId: "call_1", toolName: "get_weather", input: '{"city":"example"}' },
+    ]);
+
+    // The result names no tool: the adapter finds the name through the earlier call's invented id.
+    const second = await model().doGenerate({
+      prompt: [
+        ...ask("Weather in Paris?"),
+        { role: "assistant", content: [{ type: "tool-call", toolCallId: "call_1", toolName: "get_weather", input: '{"city":"Paris"}' }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: "call_1", output: "sunny" }] },
+      ],
+      tools,
+    });
+    expect(second.content).toEqual([{ type: "text", text: "The tool said: sunny" }]);
+    expect(second.finishReason.unified).toBe("stop");
+    expect(sim.requests.at(-1)?.body).toMatchObject({
+      contents: [
+        { role: "user" },
+        { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Paris" } } }] },
+        { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "sunny" } } }] },
+      ],
+      tools: [{ functionDeclarations: [{ name: "get_weather", parameters: { type: "OBJECT", properties: { city: { type: "STRING" } }, required: ["city"] } }] }],
+    });
+  });
+
+  it("thinking with exclude: thoughts hidden but still counted as reasoning", async () => {
+    const result = await model().doGenerate({ prompt: ask("Think"), reasoning: { effort: "medium", exclude: true } });
+    expect(result.content.map((item) => item.type)).toEqual(["text"]);
+    expect(result.usage.outputTokens.reasoning).toBe(8);
+    expect(sim.requests.at(-1)?.body).toMatchObject({ generationConfig: { thinkingConfig: { includeThoughts: false } } });
+  });
+
+  it("structured output: the JSON schema goes as responseSchema and the answer follows it", async () => {
+    const result = await model().doGenerate({
+      prompt: ask("A person"),
+      responseFormat: { type: "json_schema", name: "person", schema: { type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, additionalProperties: false } },
+    });
+    expect(result.content).toEqual([{ type: "text", text: '{"name":"example","age":1}' }]);
+  });
+
+  it.each([
+    [429, "rate_limit_exceeded", true],
+    [503, "provider_overloaded", true],
+    [500, "provider_unavailable", true],
+    [400, "invalid_request", false],
+  ] as const)("an upstream %i before output is thrown as %s (retryable: %s)", async (status, kind, retryable) => {
+    for (const call of [() => model().doGenerate({ prompt: ask(`[[error:${status}]]`) }), () => model().doStream({ prompt: ask(`[[error:${status}]]`) })]) {
+      const error = await rejection(call());
+      expect(error.kind).toBe(kind);
+      expect(error.retryable).toBe(retryable);
+      expect(error.metadata).toMatchObject({ provider_name: "google", provider_code: status });
+    }
+  });
+
+  it("a key Google refuses (400 API_KEY_INVALID) is our credential problem: retryable provider_unavailable", async () => {
+    const error = await rejection(model({ apiKey: "wrong" }).doGenerate({ prompt: ask("hi") }));
+    expect(error.kind).toBe("provider_unavailable");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("a failure mid-stream ends the stream with an error part after the content already sent", async () => {
+    const parts = await streamParts({ prompt: ask("[[words:6]] [[fail-after:3]]") });
+    expect(parts.filter((part) => part.type === "text-delta").map((part) => (part.type === "text-delta" ? part.delta : ""))).toEqual(["word1", " word2", " word3"]);
+    expect(parts.some((part) => part.type === "finish")).toBe(false);
+    expect(parts.at(-1)).toMatchObject({ type: "error", error: { kind: "provider_unavailable", metadata: { provider_code: 500 } } });
+  });
+
+  it("an error event before any content is thrown from doStream, so the router can fail over", async () => {
+    const error = await rejection(model().doStream({ prompt: ask("[[fail-after:0]]") }));
+    expect(error.retryable).toBe(true);
+  });
+
+  it("aborting mid-stream closes the upstream connection", async () => {
+    const controller = new AbortController();
+    const { stream } = await model().doStream({ prompt: ask("[[words:100]] [[delay:20]]"), abortSignal: controller.signal });
+    const parts: StreamPart[] = [];
+    for await (const part of stream) {
+      parts.push(part);
+      if (parts.filter((item) => item.type === "text-delta").length === 2) controller.abort();
+    }
+    expect(parts.at(-1)?.type).toBe("error");
+    const recorded = sim.requests.at(-1);
+    await expect.poll(() => recorded?.clientClosedEarly).toBe(true);
+  });
+
+  it("stopping the iteration early also closes the upstream connection", async () => {
+    const { stream } = await model().doStream({ prompt: ask("[[words:100]] [[delay:20]]") });
+    let seen = 0;
+    for await (const part of stream) if (part.type === "text-delta" && ++seen === 2) break;
+    const recorded = sim.requests.at(-1);
+    await expect.poll(() => recorded?.clientClosedEarly).toBe(true);
+  });
+});
