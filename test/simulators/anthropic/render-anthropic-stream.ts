@@ -12,7 +12,7 @@ const INPUT_JSON_PIECE = 8;
  * block `content_block_start` / `content_block_delta`* / `content_block_stop` (a `ping` after the first
  * start), `message_delta` with the stop reason and cumulative usage, `message_stop`.
  * With `failAfterChunks`, an `event: error` (`overloaded_error`, the usual mid-stream failure) replaces the
- * rest of the stream once that many content deltas were sent.
+ * rest of the stream once that many content deltas were sent, or at the latest before `message_delta`.
  * https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 export async function renderAnthropicStream(options: {
@@ -79,6 +79,11 @@ export async function renderAnthropicStream(options: {
     if (!send("content_block_stop", { index })) return endQuietly(response);
   }
 
+  if (options.failAfterChunks !== undefined) {
+    // Fewer content deltas than N: the failure still comes, in place of the closing events.
+    if (!isClosed()) writeSseEvent(response, errorBody("overloaded_error", "Overloaded", null), "error");
+    return endQuietly(response);
+  }
   send("message_delta", {
     delta: { stop_reason: answer.stopReason, stop_sequence: null },
     usage: {
