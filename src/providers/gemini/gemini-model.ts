@@ -1,4 +1,4 @@
-import type { CallOptions, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
+import type { CallOptions, GatewayError, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
 import { parseResponseBody } from "../shared/parse-json-chunk.js";
 import { postEventStream, type ServerSentEvent } from "../shared/post-event-stream.js";
 import { postJson, type UpstreamRequest } from "../shared/post-json.js";
@@ -73,7 +73,7 @@ export const createGeminiModel: LanguageModelFactory = (settings: ProviderSettin
 };
 
 /** The GatewayError an event carries when it is Google's `{error:{…}}` envelope. */
-function errorInEvent(provider: string, event: ServerSentEvent): Error | undefined {
+function errorInEvent(provider: string, event: ServerSentEvent): GatewayError | undefined {
   let json: unknown;
   try {
     json = JSON.parse(event.data);

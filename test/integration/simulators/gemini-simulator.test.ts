@@ -184,6 +184,17 @@ describe("Gemini simulator read by the official @google/genai SDK", () => {
     expect(byQuery.status).toBe(200);
   });
 
+  it("without alt=sse streams one JSON array of the same chunks", async () => {
+    const response = await fetch(`${sim.url}/v1beta/models/${MODEL}:streamGenerateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": API_KEY },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "[[words:3]]" }] }] }),
+    });
+    const chunks = (await response.json()) as GenerateContentResponse[];
+    expect(chunks).toHaveLength(3);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe("STOP");
+  });
+
   it("refuses what the real API refuses: JSON-Schema keywords in `parameters`, unmatched function responses", async () => {
     // Sent raw: the SDK itself strips `additionalProperties` from `parameters`, an adapter might not.
     const badSchema = await postRaw({
