@@ -3,3 +3,4 @@ export * from "./catalog-state.js";
 export * from "./endpoints.js";
 export * from "./models.js";
 export * from "./providers.js";
+export * from "./generations.js";
