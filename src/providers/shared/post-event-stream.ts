@@ -21,9 +21,9 @@ async function* readEvents(body: Dispatcher.ResponseData["body"], provider: stri
       parser.feed(decoder.decode(chunk, { stream: true }));
       yield* pending.splice(0);
     }
-    parser.feed(decoder.decode());
-    // An event not followed by a blank line before the connection closed is still delivered.
-    parser.reset({ consume: true });
+    // The SSE spec drops an event not closed by a blank line at the end of the stream; some servers end
+    // with `data: [DONE]` and a single newline, so the gateway closes the last event itself.
+    parser.feed(`${decoder.decode()}\n\n`);
     yield* pending.splice(0);
     completed = true;
   } catch (error) {
