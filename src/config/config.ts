@@ -24,6 +24,18 @@ const configSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   SEED_CATALOG: booleanFlag.default(true),
+  /** Requests per minute per `:free` model per account (OpenRouter: 20). */
+  FREE_MODEL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  /** Requests per UTC day across `:free` models for an account that bought less than the unlock amount (OpenRouter: 50). */
+  FREE_MODEL_REQUESTS_PER_DAY: z.coerce.number().int().min(0).default(50),
+  /** The same once the account has bought at least FREE_MODEL_UNLOCK_PURCHASE_USD in total (OpenRouter: 1000). */
+  FREE_MODEL_REQUESTS_PER_DAY_AFTER_PURCHASE: z.coerce.number().int().min(0).default(1000),
+  /** Credits purchased in total (USD, exact decimal) that raise the daily free-model quota (OpenRouter: 10). */
+  FREE_MODEL_UNLOCK_PURCHASE_USD: z.string().regex(/^\d+(\.\d{1,12})?$/, "a decimal USD amount").default("10"),
+  /** Prefix of every rate-limit key in Redis; tests and co-tenants of one Redis set their own. */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("gw:rl:"),
+  /** How long an instance trusts its cached per-key/per-account limit settings; an operator's change reaches every instance within it. */
+  RATE_LIMIT_SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;
