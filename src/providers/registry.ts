@@ -1,12 +1,11 @@
 import type { Dispatcher } from "undici";
 import { GatewayError, type LanguageModel } from "../core/index.js";
+import { createAnthropicMessagesModel } from "./anthropic/anthropic-messages-model.js";
+import { createGeminiModel } from "./gemini/gemini-model.js";
 import { createOpenAIChatModel } from "./openai/openai-chat-model.js";
 import { createOpenAICompatibleModelFactory } from "./openai-compatible/openai-compatible-model.js";
 import { OPENAI_COMPATIBLE_VENDORS } from "./openai-compatible/vendors.js";
 import type { LanguageModelFactory, ProviderSettings } from "./shared/provider-settings.js";
-// TODO: enable once the Anthropic and Gemini adapters land (their engineers create these files).
-// import { createAnthropicMessagesModel } from "./anthropic/anthropic-messages-model.js";
-// import { createGeminiModel } from "./gemini/gemini-model.js";
 
 /** How the gateway reaches one provider: its adapter and where its key and base URL come from. */
 export interface ProviderDefinition {
@@ -33,22 +32,22 @@ export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
     defaultBaseUrl: "https://api.openai.com/v1",
     requiresApiKey: true,
   },
-  // {
-  //   slug: "anthropic",
-  //   factory: createAnthropicMessagesModel,
-  //   apiKeyEnv: "ANTHROPIC_API_KEY",
-  //   baseUrlEnv: "ANTHROPIC_BASE_URL",
-  //   defaultBaseUrl: "https://api.anthropic.com/v1",
-  //   requiresApiKey: true,
-  // },
-  // {
-  //   slug: "google-ai-studio",
-  //   factory: createGeminiModel,
-  //   apiKeyEnv: "GEMINI_API_KEY",
-  //   baseUrlEnv: "GEMINI_BASE_URL",
-  //   defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta",
-  //   requiresApiKey: true,
-  // },
+  {
+    slug: "anthropic",
+    factory: createAnthropicMessagesModel,
+    apiKeyEnv: "ANTHROPIC_API_KEY",
+    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    defaultBaseUrl: "https://api.anthropic.com/v1",
+    requiresApiKey: true,
+  },
+  {
+    slug: "google-ai-studio",
+    factory: createGeminiModel,
+    apiKeyEnv: "GEMINI_API_KEY",
+    baseUrlEnv: "GEMINI_BASE_URL",
+    defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta",
+    requiresApiKey: true,
+  },
   ...OPENAI_COMPATIBLE_VENDORS.map((vendor) => ({
     slug: vendor.slug,
     factory: createOpenAICompatibleModelFactory(vendor),

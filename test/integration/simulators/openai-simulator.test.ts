@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError, type CallOptions, type GeneratedContent, type LanguageModel, type StreamPart } from "../../../src/core/index.js";
 import { createProviderRegistry } from "../../../src/providers/registry.js";
 import { createUpstreamDispatcher } from "../../../src/providers/shared/create-upstream-dispatcher.js";
+import { startAnthropicSimulator } from "../../simulators/anthropic/anthropic-simulator.js";
+import { startGeminiSimulator } from "../../simulators/gemini/gemini-simulator.js";
 import { startOpenAISimulator } from "../../simulators/openai/openai-simulator.js";
 import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
 
@@ -347,5 +349,33 @@ describe("openai-compatible vendors through the registry", () => {
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ kind: "no_provider", message: expect.stringContaining("GROQ_API_KEY") });
     expect(() => registry.languageModel("nope", "x")).toThrow(/Unknown provider/);
+  });
+
+  it("builds the Anthropic and Gemini adapters from their environment variables", async () => {
+    const anthropic = await startAnthropicSimulator({ apiKey: "sk-ant-test" });
+    const gemini = await startGeminiSimulator({ apiKey: "gemini-test" });
+    try {
+      const registry = createProviderRegistry({
+        env: {
+          ANTHROPIC_API_KEY: "sk-ant-test",
+          ANTHROPIC_BASE_URL: `${anthropic.url}/v1`,
+          GEMINI_API_KEY: "gemini-test",
+          GEMINI_BASE_URL: `${gemini.url}/v1beta`,
+        },
+        dispatcher,
+        generateId: idGenerator(),
+      });
+      expect(registry.configuredProviders()).toEqual(["anthropic", "google-ai-studio"]);
+      for (const [slug, model] of [
+        ["anthropic", "claude-sonnet-4-5"],
+        ["google-ai-studio", "gemini-2.5-flash"],
+      ] as const) {
+        const result = await registry.languageModel(slug, model).doGenerate({ prompt: userPrompt("Hi"), maxOutputTokens: 50 });
+        expect(result.content[0]).toMatchObject({ type: "text", text: expect.stringContaining(model) });
+      }
+    } finally {
+      await anthropic.close();
+      await gemini.close();
+    }
   });
 });
