@@ -4,3 +4,4 @@ export * from "./endpoints.js";
 export * from "./models.js";
 export * from "./providers.js";
 export * from "./generations.js";
+export * from "./rate-limit-settings.js";
