@@ -58,6 +58,7 @@ export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
   })),
 ];
 
+/** Builds models for configured providers; the router asks it for one model per attempt. */
 export interface ProviderRegistry {
   /** Whether the environment holds what this provider needs (its key, or for a local server its URL). */
   isConfigured(slug: string): boolean;
@@ -72,6 +73,7 @@ export interface ProviderRegistry {
   knownProviders(): string[];
 }
 
+/** What the composition root hands the registry: the environment and the shared dependencies. */
 export interface ProviderRegistryOptions {
   env: Record<string, string | undefined>;
   /** The pooled upstream agent (see `createUpstreamDispatcher`). */

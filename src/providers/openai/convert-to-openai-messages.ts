@@ -2,6 +2,7 @@ import type { AssistantMessage, ImagePart, Prompt, TextPart, UserMessage } from 
 import { assertNever } from "../../core/index.js";
 import type { OpenAIContentPart, OpenAIMessage, OpenAIToolCall } from "./openai-api.js";
 
+/** The dialect settings that change how messages are written. */
 export interface ConvertMessagesOptions {
   /** `developer` for OpenAI's reasoning models, `system` elsewhere. */
   systemRole: "system" | "developer";

@@ -8,6 +8,7 @@ import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { type OpenAIChatChunk, openAIStreamEventSchema } from "./openai-api.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 
+/** What the stream transform needs besides the events: nothing provider-global, all injected. */
 export interface OpenAIStreamInput {
   events: AsyncIterable<ServerSentEvent>;
   provider: string;

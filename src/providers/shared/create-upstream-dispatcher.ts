@@ -17,6 +17,7 @@ export interface UpstreamDispatcherOptions {
   connectionsPerOrigin?: number;
 }
 
+/** Defaults for `createUpstreamDispatcher`, exported so configuration can document and override them. */
 export const DEFAULT_UPSTREAM_TIMEOUTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 300_000,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { GatewayError } from "../../core/index.js";
 
+/** A parsed chunk, or the error part-to-be that replaces a malformed one. */
 export type ParseChunkResult<T> = { success: true; value: T } | { success: false; error: GatewayError };
 
 /**
