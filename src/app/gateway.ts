@@ -9,6 +9,12 @@ import { buildGatewaySchema } from "../graphql/schema.js";
 import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+import { createCompletionService } from "../completions/completion-service.js";
+import { NO_ADMISSION, NO_BILLING } from "../completions/completion-ports.js";
+import { createGenerationRecorder } from "../generations/generation-recorder.js";
+import { createProviderRegistry } from "../providers/registry.js";
+import { createUpstreamDispatcher } from "../providers/shared/create-upstream-dispatcher.js";
+import { randomUUID } from "node:crypto";
 import type { GatewayServices } from "./services.js";
 
 export interface RunningGateway {
@@ -41,12 +47,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (config.SEED_CATALOG) await seedCatalogIfEmpty(database.db, config.CATALOG_FILE);
   const pubSub = createInProcessPubSub();
   const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
+  const dispatcher = createUpstreamDispatcher({
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: config.UPSTREAM_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: config.UPSTREAM_BODY_TIMEOUT_MS,
+  });
+  const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
+  const generations = createGenerationRecorder({ db: database.db });
+  const completions = createCompletionService({ catalog, providers, billing: NO_BILLING, admission: NO_ADMISSION, recorder: generations });
   const services: GatewayServices = {
     config,
     database,
     pubSub,
     catalog,
     authenticate: async () => null,
+    providers,
+    completions,
+    generations,
   };
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema });
@@ -66,6 +83,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         catalog.stop();
         await webSockets.close();
         await app.close();
+        await generations.close();
+        await dispatcher.close();
         await pubSub.close();
         await database.close();
       })();

@@ -3,6 +3,9 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Config } from "../config/config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
+import type { CompletionService } from "../completions/completion-service.js";
+import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { ProviderRegistry } from "../providers/registry.js";
 
 /**
  * Every long-lived service the REST routes and GraphQL resolvers use, built once by the composition root
@@ -14,4 +17,9 @@ export interface GatewayServices {
   pubSub: PubSub;
   catalog: CatalogService;
   authenticate: Authenticate;
+  /** Which providers are configured, and their adapters. */
+  providers: ProviderRegistry;
+  /** The one completion pipeline behind REST and GraphQL. */
+  completions: CompletionService;
+  generations: GenerationRecorder;
 }

@@ -1,0 +1,310 @@
+import { z } from "zod";
+import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
+import { invalidRequest } from "../core/errors.js";
+import type { AssistantMessage, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
+import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
+
+/**
+ * Parses an OpenAI / OpenRouter chat completion body (and the legacy `prompt` form) into a ChatRequest.
+ * Validation is strict where a wrong value would change the answer (types, ranges) and lenient elsewhere:
+ * unknown fields are ignored, as OpenRouter does. Errors name the offending field.
+ * Reference: https://platform.openai.com/docs/api-reference/chat/create and
+ * https://openrouter.ai/docs/api-reference/chat-completion
+ */
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+const textPart = z.object({ type: z.literal("text"), text: z.string() });
+const imagePart = z.object({
+  type: z.literal("image_url"),
+  image_url: z.union([z.string(), z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() })]),
+});
+const anyPart = z.object({ type: z.string() }).passthrough();
+const contentParts = z.array(z.union([textPart, imagePart, anyPart]));
+const content = z.union([z.string(), contentParts]).nullable().optional();
+
+const toolCall = z.object({
+  id: z.string().min(1),
+  type: z.literal("function").optional(),
+  function: z.object({ name: z.string().min(1), arguments: z.string().default("") }),
+});
+
+const message = z.discriminatedUnion("role", [
+  z.object({ role: z.literal("system"), content: z.union([z.string(), z.array(textPart)]) }),
+  z.object({ role: z.literal("developer"), content: z.union([z.string(), z.array(textPart)]) }),
+  z.object({ role: z.literal("user"), content: z.union([z.string(), contentParts]) }),
+  z.object({
+    role: z.literal("assistant"),
+    content,
+    tool_calls: z.array(toolCall).optional(),
+    reasoning: z.string().nullable().optional(),
+  }),
+  z.object({ role: z.literal("tool"), tool_call_id: z.string().min(1), content: z.union([z.string(), z.array(textPart)]) }),
+]);
+
+const functionTool = z.object({
+  type: z.literal("function"),
+  function: z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, underscores or dashes"),
+    description: z.string().optional(),
+    parameters: jsonObject.optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
+]);
+
+const responseFormat = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    json_schema: z.object({
+      name: z.string().min(1),
+      schema: jsonObject.optional(),
+      strict: z.boolean().nullable().optional(),
+      description: z.string().optional(),
+    }),
+  }),
+]);
+
+const reasoning = z.object({
+  effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  exclude: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+});
+
+const provider = z.object({
+  order: z.array(z.string()).optional(),
+  only: z.array(z.string()).optional(),
+  ignore: z.array(z.string()).optional(),
+  allow_fallbacks: z.boolean().optional(),
+  require_parameters: z.boolean().optional(),
+  sort: z.enum(["price", "throughput", "latency"]).optional(),
+  data_collection: z.enum(["allow", "deny"]).optional(),
+});
+
+const stop = z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional();
+
+const chatBody = z.object({
+  model: z.string().min(1).optional(),
+  models: z.array(z.string().min(1)).max(10).optional(),
+  messages: z.array(message).min(1).optional(),
+  prompt: z.string().optional(),
+  stream: z.boolean().nullable().optional(),
+  max_tokens: z.number().int().positive().nullable().optional(),
+  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  top_k: z.number().int().min(0).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  repetition_penalty: z.number().min(0).max(2).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  stop,
+  tools: z.array(functionTool).optional(),
+  tool_choice: toolChoice.optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+  response_format: responseFormat.optional(),
+  reasoning: reasoning.optional(),
+  include_reasoning: z.boolean().optional(),
+  user: z.string().optional(),
+  provider: provider.optional(),
+});
+
+type ChatBody = z.infer<typeof chatBody>;
+
+/** The zod path as OpenAI names fields: `messages[1].content`. */
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((name, key) => (typeof key === "number" ? `${name}[${key}]` : name === "" ? String(key) : `${name}.${String(key)}`), "");
+}
+
+function textOf(value: string | Array<{ text: string }>): string {
+  return typeof value === "string" ? value : value.map((part) => part.text).join("");
+}
+
+function userParts(value: z.infer<typeof contentParts> | string, index: number): Array<TextPart | ImagePart> {
+  if (typeof value === "string") return [{ type: "text", text: value }];
+  return value.map((part, partIndex): TextPart | ImagePart => {
+    if (part.type === "text" && "text" in part && typeof part.text === "string") return { type: "text", text: part.text };
+    if (part.type === "image_url" && "image_url" in part) {
+      const image = part.image_url as string | { url: string; detail?: "auto" | "low" | "high" };
+      const url = typeof image === "string" ? image : image.url;
+      const detail = typeof image === "string" ? undefined : image.detail;
+      const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+      const imagePartValue: ImagePart = dataUrl
+        ? { type: "image", image: { kind: "base64", mediaType: dataUrl[1] ?? "image/png", data: dataUrl[2] ?? "" } }
+        : { type: "image", image: { kind: "url", url } };
+      if (detail !== undefined) imagePartValue.detail = detail;
+      return imagePartValue;
+    }
+    throw invalidRequest(`Unsupported content part type "${part.type}"`, `messages[${index}].content[${partIndex}].type`);
+  });
+}
+
+function convertMessages(messages: NonNullable<ChatBody["messages"]>): Message[] {
+  const toolNames = new Map<string, string>();
+  return messages.map((entry, index): Message => {
+    switch (entry.role) {
+      case "system":
+      case "developer":
+        return { role: "system", content: textOf(entry.content) };
+      case "user":
+        return { role: "user", content: userParts(entry.content, index) } satisfies UserMessage;
+      case "assistant": {
+        const parts: AssistantMessage["content"] = [];
+        if (entry.reasoning) parts.push({ type: "reasoning", text: entry.reasoning });
+        const text = entry.content === null || entry.content === undefined ? "" : typeof entry.content === "string" ? entry.content : entry.content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
+        if (text.length > 0) parts.push({ type: "text", text });
+        for (const call of entry.tool_calls ?? []) {
+          toolNames.set(call.id, call.function.name);
+          parts.push({ type: "tool-call", toolCallId: call.id, toolName: call.function.name, input: call.function.arguments });
+        }
+        return { role: "assistant", content: parts };
+      }
+      case "tool": {
+        const toolName = toolNames.get(entry.tool_call_id);
+        return {
+          role: "tool",
+          content: [{ type: "tool-result", toolCallId: entry.tool_call_id, output: textOf(entry.content), ...(toolName === undefined ? {} : { toolName }) }],
+        };
+      }
+    }
+  });
+}
+
+function convertTools(tools: ChatBody["tools"]): FunctionTool[] | undefined {
+  if (tools === undefined || tools.length === 0) return undefined;
+  return tools.map((tool) => ({
+    name: tool.function.name,
+    ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+    parameters: (tool.function.parameters ?? { type: "object", properties: {} }) as JsonObject,
+    ...(tool.function.strict === undefined || tool.function.strict === null ? {} : { strict: tool.function.strict }),
+  }));
+}
+
+function convertToolChoice(choice: ChatBody["tool_choice"], tools: FunctionTool[] | undefined): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  if (typeof choice === "string") return { type: choice };
+  if (!tools?.some((tool) => tool.name === choice.function.name)) {
+    throw invalidRequest(`tool_choice names "${choice.function.name}", which is not in tools`, "tool_choice");
+  }
+  return { type: "tool", toolName: choice.function.name };
+}
+
+function convertResponseFormat(format: ChatBody["response_format"]): ResponseFormat | undefined {
+  if (format === undefined) return undefined;
+  if (format.type !== "json_schema") return { type: format.type };
+  return {
+    type: "json_schema",
+    name: format.json_schema.name,
+    schema: (format.json_schema.schema ?? {}) as JsonObject,
+    ...(format.json_schema.strict === undefined || format.json_schema.strict === null ? {} : { strict: format.json_schema.strict }),
+    ...(format.json_schema.description === undefined ? {} : { description: format.json_schema.description }),
+  };
+}
+
+/** Parameter names (OpenAI spelling) that matter for `provider.require_parameters`. */
+const ROUTING_PARAMETERS = [
+  "max_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "frequency_penalty",
+  "presence_penalty",
+  "repetition_penalty",
+  "seed",
+  "stop",
+  "tools",
+  "tool_choice",
+  "response_format",
+  "reasoning",
+] as const;
+
+function usedParameters(body: ChatBody): string[] {
+  const used: string[] = [];
+  for (const name of ROUTING_PARAMETERS) {
+    const value = name === "max_tokens" ? (body.max_tokens ?? body.max_completion_tokens) : body[name];
+    if (value !== undefined && value !== null) used.push(name);
+  }
+  if (body.include_reasoning === true && !used.includes("reasoning")) used.push("reasoning");
+  if (body.response_format?.type === "json_schema") used.push("structured_outputs");
+  return used;
+}
+
+function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
+  return {
+    ...(value?.order === undefined ? {} : { order: value.order }),
+    ...(value?.only === undefined ? {} : { only: value.only }),
+    ...(value?.ignore === undefined ? {} : { ignore: value.ignore }),
+    allowFallbacks: value?.allow_fallbacks ?? true,
+    requireParameters: value?.require_parameters ?? false,
+    ...(value?.sort === undefined ? {} : { sort: value.sort }),
+  };
+}
+
+/** Parses a request body from `/chat/completions` (or `/completions` with `apiType: "completions"`). */
+export function parseChatRequest(raw: unknown, apiType: ChatRequest["apiType"] = "chat"): ChatRequest {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The request body must be a JSON object");
+  const parsed = chatBody.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? undefined : fieldName(issue.path);
+    throw invalidRequest(`Invalid ${field ?? "request"}: ${issue?.message ?? "malformed"}`, field);
+  }
+  const body = parsed.data;
+  const models = [...(body.model === undefined ? [] : [body.model]), ...(body.models ?? [])].filter(
+    (id, index, all) => all.indexOf(id) === index,
+  );
+  if (models.length === 0) throw invalidRequest("No model given: set model (or models)", "model");
+
+  let prompt: Message[];
+  if (body.messages !== undefined) prompt = convertMessages(body.messages);
+  else if (body.prompt !== undefined) prompt = [{ role: "user", content: [{ type: "text", text: body.prompt }] }];
+  else throw invalidRequest(apiType === "chat" ? "messages is required" : "prompt is required", apiType === "chat" ? "messages" : "prompt");
+
+  const tools = convertTools(body.tools);
+  const options: Omit<CallOptions, "abortSignal"> = { prompt };
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens !== undefined && maxTokens !== null) options.maxOutputTokens = maxTokens;
+  if (body.temperature !== undefined && body.temperature !== null) options.temperature = body.temperature;
+  if (body.top_p !== undefined && body.top_p !== null) options.topP = body.top_p;
+  if (body.top_k !== undefined && body.top_k !== null) options.topK = body.top_k;
+  if (body.frequency_penalty !== undefined && body.frequency_penalty !== null) options.frequencyPenalty = body.frequency_penalty;
+  if (body.presence_penalty !== undefined && body.presence_penalty !== null) options.presencePenalty = body.presence_penalty;
+  if (body.repetition_penalty !== undefined && body.repetition_penalty !== null) options.repetitionPenalty = body.repetition_penalty;
+  if (body.seed !== undefined && body.seed !== null) options.seed = body.seed;
+  if (body.stop !== undefined && body.stop !== null) options.stopSequences = typeof body.stop === "string" ? [body.stop] : body.stop;
+  if (tools !== undefined) options.tools = tools;
+  const choice = convertToolChoice(body.tool_choice, tools);
+  if (choice !== undefined) options.toolChoice = choice;
+  if (body.parallel_tool_calls !== undefined && body.parallel_tool_calls !== null) options.parallelToolCalls = body.parallel_tool_calls;
+  const format = convertResponseFormat(body.response_format);
+  if (format !== undefined) options.responseFormat = format;
+  if (body.reasoning !== undefined) {
+    options.reasoning = {
+      ...(body.reasoning.effort === undefined ? {} : { effort: body.reasoning.effort }),
+      ...(body.reasoning.max_tokens === undefined ? {} : { maxTokens: body.reasoning.max_tokens }),
+      ...(body.reasoning.exclude === undefined ? {} : { exclude: body.reasoning.exclude }),
+      ...(body.reasoning.enabled === undefined ? {} : { enabled: body.reasoning.enabled }),
+    };
+  } else if (body.include_reasoning !== undefined) {
+    // Legacy flag: true asks for reasoning to be returned, false to be hidden.
+    options.reasoning = body.include_reasoning ? { enabled: true } : { exclude: true };
+  }
+  if (body.user !== undefined) options.user = body.user;
+
+  return {
+    models,
+    options,
+    stream: body.stream === true,
+    usedParameters: usedParameters(body),
+    provider: providerPreferences(body.provider),
+    ...(body.user === undefined ? {} : { user: body.user }),
+    apiType,
+  };
+}

@@ -1,0 +1,35 @@
+import type { CallOptions } from "../core/call-options.js";
+
+/** OpenRouter's `provider` routing preferences (the subset the router honours). */
+export interface ProviderPreferences {
+  /** Provider slugs to try first, in this order. */
+  order?: string[];
+  /** Only these providers. */
+  only?: string[];
+  /** Never these providers. */
+  ignore?: string[];
+  /** false: try only the first choice (no failover to other providers). */
+  allowFallbacks: boolean;
+  /** Only endpoints that support every parameter the request uses; otherwise unsupported ones are dropped. */
+  requireParameters: boolean;
+  /** `price` orders by price (the default), `throughput`/`latency` are accepted and fall back to price. */
+  sort?: "price" | "throughput" | "latency";
+}
+
+/**
+ * A chat completion request after parsing, whichever face it came through (REST body or GraphQL input). Everything
+ * below the parsing layer (routing, billing, adapters, generation records) works from this.
+ */
+export interface ChatRequest {
+  /** The requested model ids in fallback order: `model` first, then `models`. */
+  models: string[];
+  options: Omit<CallOptions, "abortSignal">;
+  stream: boolean;
+  /** Request parameter names the caller set (OpenAI spelling), for `provider.require_parameters`. */
+  usedParameters: string[];
+  provider: ProviderPreferences;
+  /** The end-user id (`user`), recorded on the generation. */
+  user?: string;
+  /** Which API shape was used, for the generation record's `api_type` and response shaping. */
+  apiType: "chat" | "completions";
+}

@@ -1,0 +1,47 @@
+import type { Principal } from "../auth/principal.js";
+import type { Amount } from "../billing/money.js";
+
+/**
+ * What the completion pipeline needs from billing and limits, stated as small ports so the pipeline does not
+ * depend on how the ledger or the limiter are built. `src/app/gateway.ts` connects them to the real services.
+ */
+
+/** A hold on funds for one attempt; settled with the actual cost or released. */
+export interface HeldFunds {
+  readonly id: string;
+  readonly maxCost: Amount;
+}
+
+export interface CompletionBilling {
+  /**
+   * Holds `maxCost` against the key's limit and the account's balance, atomically. Throws a 402 GatewayError
+   * whose metadata carries `affordable` (an Amount) when it cannot.
+   */
+  hold(principal: Principal, maxCost: Amount): Promise<HeldFunds>;
+  /** Charges exactly `cost` (one ledger entry) and frees the hold. */
+  settle(hold: HeldFunds, cost: Amount, details: { generationId: string; model: string; provider: string }): Promise<void>;
+  /** Frees the hold without charging. */
+  release(hold: HeldFunds): Promise<void>;
+}
+
+/** A slot granted by the rate limiter; tokens are reported back once known. */
+export interface AdmissionTicket {
+  recordTokens(tokens: number): Promise<void>;
+}
+
+export interface CompletionAdmission {
+  /** Throws a 429 GatewayError when a rate limit or the free-tier quota refuses the request. */
+  admit(principal: Principal, request: { modelId: string; isFree: boolean }): Promise<AdmissionTicket>;
+}
+
+/** Billing that never charges, for deployments (and tests) without accounts. */
+export const NO_BILLING: CompletionBilling = {
+  hold: async (_principal, maxCost) => ({ id: "none", maxCost }),
+  settle: async () => {},
+  release: async () => {},
+};
+
+/** Admission that admits everything. */
+export const NO_ADMISSION: CompletionAdmission = {
+  admit: async () => ({ recordTokens: async () => {} }),
+};

@@ -1,0 +1,406 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Principal } from "../auth/principal.js";
+import type { CatalogService } from "../catalog/catalog-service.js";
+import type { Amount } from "../billing/money.js";
+import { formatUsd } from "../billing/money.js";
+import type { BilledTokens } from "../billing/usage-cost.js";
+import { affordableOutputTokens, billedTokens, chargeFor, maximumCost } from "../billing/usage-cost.js";
+import type { CallOptions, CallWarning } from "../core/call-options.js";
+import { GatewayError, toGatewayError } from "../core/errors.js";
+import type { FinishReason } from "../core/finish-reason.js";
+import type { GeneratedContent, LanguageModel } from "../core/language-model.js";
+import type { StreamPart } from "../core/stream-parts.js";
+import type { Usage } from "../core/usage.js";
+import type { ProviderAttempt } from "../db/schema/index.js";
+import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import type { RouteCandidate } from "../routing/select-candidates.js";
+import { selectCandidates } from "../routing/select-candidates.js";
+import { AnswerAccumulator, isOutputPart } from "./answer-accumulator.js";
+import type { ChatRequest } from "./chat-request.js";
+import type { AdmissionTicket, CompletionAdmission, CompletionBilling, HeldFunds } from "./completion-ports.js";
+import { estimatePrompt } from "./estimate-prompt.js";
+import { newGenerationId } from "./generation-id.js";
+
+/** Which endpoint served a generation, known as soon as an attempt succeeds. */
+export interface ServedBy {
+  generationId: string;
+  /** The model id as served (`author/slug` or `author/slug:free`). */
+  model: string;
+  providerSlug: string;
+  providerName: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+export interface CompletionResult extends ServedBy {
+  content: GeneratedContent[];
+  finishReason: FinishReason;
+  tokens: BilledTokens;
+  /** Exactly what the ledger was charged. */
+  cost: Amount;
+  /** Set when a stream failed after output began. */
+  error?: GatewayError;
+  cancelled: boolean;
+  warnings: CallWarning[];
+}
+
+export interface CompletionStream extends ServedBy {
+  /** Every part, from the first; ends after `finish` or `error`. Stopping early cancels the upstream. */
+  parts: AsyncIterable<StreamPart>;
+  /** Resolves once the generation is settled and recorded (also after a cancelled stream). */
+  result: Promise<CompletionResult>;
+}
+
+export interface CompletionRun {
+  principal: Principal;
+  /** Fires when the caller went away (client disconnect, unsubscribe). */
+  signal?: AbortSignal;
+  /** The generation id to use, when the caller must know it before the answer starts (the X-Generation-Id header). */
+  generationId?: string;
+}
+
+export interface CompletionService {
+  generate(request: ChatRequest, run: CompletionRun): Promise<CompletionResult>;
+  stream(request: ChatRequest, run: CompletionRun): Promise<CompletionStream>;
+}
+
+interface Attempt {
+  candidate: RouteCandidate;
+  model: LanguageModel;
+  hold: HeldFunds;
+  startedAt: number;
+}
+
+/**
+ * The one completion pipeline behind REST and GraphQL: route the request to candidate endpoints, admit it
+ * (rate limits, free-tier quota), hold the most it can cost, call the provider adapter, fail over to the next
+ * endpoint on a retryable error before any output, then charge exactly the usage at the endpoint's prices and
+ * record the generation. A stream that is cut (client gone, upstream failure) is charged for what was
+ * generated.
+ */
+export function createCompletionService(options: {
+  catalog: CatalogService;
+  providers: ProviderRegistry;
+  billing: CompletionBilling;
+  admission: CompletionAdmission;
+  recorder: GenerationRecorder;
+  clock?: () => number;
+  newId?: () => string;
+  logger?: FastifyBaseLogger;
+}): CompletionService {
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? (() => newGenerationId(clock()));
+
+  function requireApiPrincipal(principal: Principal): void {
+    if (principal.kind !== "api") {
+      throw new GatewayError("permission_denied", "Management keys cannot call models; use an API key");
+    }
+  }
+
+  function route(request: ChatRequest): RouteCandidate[] {
+    return selectCandidates({
+      snapshot: options.catalog.snapshot(),
+      models: request.models,
+      preferences: request.provider,
+      usedParameters: request.usedParameters,
+      isConfigured: (slug) => options.providers.isConfigured(slug),
+    });
+  }
+
+  async function holdFor(principal: Principal, request: ChatRequest, candidate: RouteCandidate): Promise<HeldFunds> {
+    const { endpoint } = candidate;
+    const prompt = estimatePrompt(request.options);
+    const maxOutput =
+      request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
+    const maxCost = maximumCost({ promptTokens: prompt.tokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
+    try {
+      return await options.billing.hold(principal, maxCost);
+    } catch (error) {
+      if (!(error instanceof GatewayError) || error.kind !== "payment_required") throw error;
+      const affordable = error.metadata?.affordable;
+      if (typeof affordable !== "bigint") throw error;
+      const tokens = affordableOutputTokens({ available: affordable, promptTokens: prompt.tokens, images: prompt.images, pricing: endpoint.pricing });
+      const { affordable: _omit, ...metadata } = error.metadata ?? {};
+      throw new GatewayError(
+        "payment_required",
+        affordable < 0n
+          ? "Your balance is negative: add credits to continue, free models included"
+          : `This request requires more credits, or fewer max_tokens. You requested up to ${maxOutput} tokens, but can only afford ${tokens}`,
+        { metadata: { ...metadata, requested_tokens: maxOutput, affordable_tokens: tokens, affordable_usd: formatUsd(affordable < 0n ? 0n : affordable) } },
+      );
+    }
+  }
+
+  /** Tries candidates in order until one starts; `start` must throw before producing output to fail over. */
+  async function firstWorking<T>(
+    request: ChatRequest,
+    run: CompletionRun,
+    attempts: ProviderAttempt[],
+    start: (attempt: Attempt) => Promise<T>,
+  ): Promise<{ attempt: Attempt; value: T; ticket: AdmissionTicket }> {
+    requireApiPrincipal(run.principal);
+    const candidates = route(request);
+    const first = candidates[0];
+    if (first === undefined) throw new GatewayError("no_provider", "No provider available");
+    const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
+    let lastError: GatewayError | undefined;
+    for (const candidate of candidates) {
+      const hold = await holdFor(run.principal, request, candidate);
+      const attempt: Attempt = {
+        candidate,
+        model: options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId),
+        hold,
+        startedAt: clock(),
+      };
+      try {
+        const value = await start(attempt);
+        return { attempt, value, ticket };
+      } catch (error) {
+        const gatewayError = toGatewayError(error);
+        attempts.push({
+          provider: candidate.endpoint.providerSlug,
+          endpointId: candidate.endpoint.id,
+          status: gatewayError.status,
+          errorType: gatewayError.kind,
+          latencyMs: clock() - attempt.startedAt,
+        });
+        await options.billing.release(hold);
+        if (!gatewayError.retryable || run.signal?.aborted) throw gatewayError;
+        lastError = gatewayError;
+      }
+    }
+    const previous = attempts.map((attempt) => ({ provider: attempt.provider, status: attempt.status, code: attempt.errorType }));
+    throw new GatewayError(lastError?.kind ?? "no_provider", lastError?.message ?? "No provider could serve the request", {
+      metadata: { ...lastError?.metadata, previous_errors: previous },
+      retryable: true,
+      ...(lastError?.headers === undefined ? {} : { headers: lastError.headers }),
+    });
+  }
+
+  /** Charges, records and reports one finished (or cut) generation. */
+  async function settle(input: {
+    request: ChatRequest;
+    run: CompletionRun;
+    attempt: Attempt;
+    ticket: AdmissionTicket;
+    servedBy: ServedBy;
+    attempts: ProviderAttempt[];
+    receivedAt: number;
+    content: GeneratedContent[];
+    usage: Usage | undefined;
+    finishReason: FinishReason | undefined;
+    fallbackCompletionTokens: number;
+    error: GatewayError | undefined;
+    cancelled: boolean;
+    firstOutputAt: number | undefined;
+    warnings: CallWarning[];
+  }): Promise<CompletionResult> {
+    const { attempt } = input;
+    const estimate = estimatePrompt(input.request.options);
+    const usage: Usage = input.usage ?? {
+      inputTokens: { total: estimate.tokens, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: input.fallbackCompletionTokens, reasoning: undefined },
+    };
+    const tokens = billedTokens(usage, estimate.images);
+    const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
+    // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
+    const cost = chargeFor({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    try {
+      if (cost > 0n) {
+        await options.billing.settle(attempt.hold, cost, {
+          generationId: input.servedBy.generationId,
+          model: input.servedBy.model,
+          provider: input.servedBy.providerSlug,
+        });
+      } else {
+        await options.billing.release(attempt.hold);
+      }
+    } catch (error) {
+      options.logger?.error({ err: error, generationId: input.servedBy.generationId }, "settlement failed");
+      throw error;
+    }
+    await input.ticket.recordTokens(tokens.prompt + tokens.completion).catch(() => {});
+    const now = clock();
+    input.attempts.push({
+      provider: attempt.candidate.endpoint.providerSlug,
+      endpointId: attempt.candidate.endpoint.id,
+      status: input.error === undefined ? 200 : input.error.status,
+      errorType: input.error?.kind ?? null,
+      latencyMs: now - attempt.startedAt,
+    });
+    options.recorder.record({
+      id: input.servedBy.generationId,
+      accountId: input.run.principal.accountId,
+      keyHash: input.run.principal.keyHash,
+      model: input.servedBy.model,
+      providerSlug: input.servedBy.providerSlug,
+      providerName: input.servedBy.providerName,
+      upstreamId: null,
+      apiType: "completions",
+      streamed: input.request.stream,
+      cancelled: input.cancelled,
+      finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,
+      nativeFinishReason: finishReason.raw ?? null,
+      tokensPrompt: tokens.prompt,
+      tokensCompletion: tokens.completion,
+      tokensReasoning: tokens.reasoning,
+      tokensCached: tokens.cacheRead,
+      tokensCacheWrite: tokens.cacheWrite,
+      totalCost: cost,
+      latencyMs: now - input.receivedAt,
+      generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
+      providerResponses: input.attempts,
+      externalUser: input.request.user ?? null,
+      errorMessage: input.error?.message ?? null,
+      createdAt: new Date(input.receivedAt),
+    });
+    return {
+      ...input.servedBy,
+      content: input.content,
+      finishReason,
+      tokens,
+      cost,
+      ...(input.error === undefined ? {} : { error: input.error }),
+      cancelled: input.cancelled,
+      warnings: input.warnings,
+    };
+  }
+
+  function servedBy(generationId: string, attempt: Attempt, receivedAt: number): ServedBy {
+    return {
+      generationId,
+      model: attempt.candidate.listedId,
+      providerSlug: attempt.candidate.endpoint.providerSlug,
+      providerName: attempt.candidate.endpoint.providerName,
+      created: Math.floor(receivedAt / 1000),
+    };
+  }
+
+  function callOptions(request: ChatRequest, signal: AbortSignal | undefined): CallOptions {
+    return signal === undefined ? { ...request.options } : { ...request.options, abortSignal: signal };
+  }
+
+  return {
+    async generate(request, run) {
+      const receivedAt = clock();
+      const generationId = run.generationId ?? newId();
+      const attempts: ProviderAttempt[] = [];
+      const { attempt, value, ticket } = await firstWorking(request, run, attempts, (current) =>
+        current.model.doGenerate(callOptions(request, run.signal)),
+      );
+      return settle({
+        request,
+        run,
+        attempt,
+        ticket,
+        servedBy: servedBy(generationId, attempt, receivedAt),
+        attempts,
+        receivedAt,
+        content: value.content,
+        usage: value.usage,
+        finishReason: value.finishReason,
+        fallbackCompletionTokens: 0,
+        error: undefined,
+        cancelled: false,
+        firstOutputAt: attempt.startedAt,
+        warnings: value.warnings,
+      });
+    },
+
+    async stream(request, run) {
+      const receivedAt = clock();
+      const generationId = run.generationId ?? newId();
+      const attempts: ProviderAttempt[] = [];
+      const upstreamAbort = new AbortController();
+      const onCallerGone = (): void => upstreamAbort.abort();
+      run.signal?.addEventListener("abort", onCallerGone, { once: true });
+
+      const { attempt, value, ticket } = await firstWorking(request, run, attempts, async (current) => {
+        const attemptAbort = new AbortController();
+        const forward = (): void => attemptAbort.abort();
+        upstreamAbort.signal.addEventListener("abort", forward, { once: true });
+        const { stream } = await current.model.doStream(callOptions(request, attemptAbort.signal));
+        const iterator = stream[Symbol.asyncIterator]();
+        // Look ahead until output (or the end) so a failure before the first token can still fail over.
+        const buffered: StreamPart[] = [];
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done === true) break;
+          if (next.value.type === "error") {
+            await iterator.return?.();
+            throw next.value.error;
+          }
+          buffered.push(next.value);
+          if (isOutputPart(next.value) || next.value.type === "finish") break;
+        }
+        return { iterator, buffered, attemptAbort };
+      }).catch((error: unknown) => {
+        run.signal?.removeEventListener("abort", onCallerGone);
+        throw error;
+      });
+
+      const served = servedBy(generationId, attempt, receivedAt);
+      const accumulator = new AnswerAccumulator(clock);
+      const warnings: CallWarning[] = [];
+      let resolveResult!: (result: CompletionResult) => void;
+      let rejectResult!: (error: unknown) => void;
+      const result = new Promise<CompletionResult>((resolve, reject) => {
+        resolveResult = resolve;
+        rejectResult = reject;
+      });
+      result.catch(() => {});
+
+      async function* parts(): AsyncGenerator<StreamPart> {
+        let finishedNormally = false;
+        try {
+          for (const part of value.buffered) {
+            accumulator.add(part);
+            if (part.type === "stream-start") warnings.push(...part.warnings);
+            yield part;
+          }
+          for (;;) {
+            const next = await value.iterator.next();
+            if (next.done === true) break;
+            accumulator.add(next.value);
+            if (next.value.type === "stream-start") warnings.push(...next.value.warnings);
+            yield next.value;
+            if (next.value.type === "error" || next.value.type === "finish") break;
+          }
+          finishedNormally = accumulator.finishReason !== undefined || accumulator.error !== undefined;
+        } finally {
+          run.signal?.removeEventListener("abort", onCallerGone);
+          const cancelled = !finishedNormally;
+          if (cancelled) {
+            value.attemptAbort.abort();
+            await value.iterator.return?.(undefined).catch(() => undefined);
+          }
+          try {
+            const settled = await settle({
+              request,
+              run,
+              attempt,
+              ticket,
+              servedBy: served,
+              attempts,
+              receivedAt,
+              content: accumulator.content,
+              usage: accumulator.usage,
+              finishReason: accumulator.error === undefined ? accumulator.finishReason : { unified: "error", raw: accumulator.finishReason?.raw },
+              fallbackCompletionTokens: accumulator.contentDeltas + accumulator.reasoningDeltas,
+              error: accumulator.error,
+              cancelled,
+              firstOutputAt: accumulator.firstContentAt,
+              warnings,
+            });
+            resolveResult(settled);
+          } catch (error) {
+            rejectResult(error);
+          }
+        }
+      }
+
+      return { ...served, parts: parts(), result };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { toUsdNumber } from "../../billing/money.js";
+import type { UnifiedFinishReason } from "../../core/finish-reason.js";
+import type { GatewayError } from "../../core/errors.js";
+import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
+import { toErrorEnvelope } from "../error-envelope.js";
+
+/**
+ * OpenAI/OpenRouter response shapes for chat and legacy completions, built from the pipeline's results.
+ * https://openrouter.ai/docs/api-reference/overview#responses
+ */
+
+/** OpenRouter's normalised finish reasons. */
+export function openAIFinishReason(reason: UnifiedFinishReason): "stop" | "length" | "tool_calls" | "content_filter" | "error" {
+  switch (reason) {
+    case "tool-calls":
+      return "tool_calls";
+    case "content-filter":
+      return "content_filter";
+    case "length":
+    case "error":
+    case "stop":
+      return reason;
+    case "other":
+      return "stop";
+  }
+}
+
+/** The `usage` object, with the exact cost charged (as a JSON number for display). */
+export function usageBody(result: CompletionResult): Record<string, unknown> {
+  const { tokens } = result;
+  return {
+    prompt_tokens: tokens.prompt,
+    completion_tokens: tokens.completion,
+    total_tokens: tokens.prompt + tokens.completion,
+    prompt_tokens_details: { cached_tokens: tokens.cacheRead, cache_write_tokens: tokens.cacheWrite },
+    completion_tokens_details: { reasoning_tokens: tokens.reasoning },
+    cost: toUsdNumber(result.cost),
+    is_byok: false,
+    cost_details: { upstream_inference_cost: null },
+  };
+}
+
+function envelopeHead(servedBy: ServedBy, object: string): Record<string, unknown> {
+  return { id: servedBy.generationId, object, created: servedBy.created, model: servedBy.model, provider: servedBy.providerName };
+}
+
+/** The non-streaming chat completion body. */
+export function chatCompletionBody(result: CompletionResult): Record<string, unknown> {
+  const text = result.content.filter((part) => part.type === "text").map((part) => part.text).join("");
+  const reasoning = result.content.filter((part) => part.type === "reasoning").map((part) => part.text).join("");
+  const toolCalls = result.content.flatMap((part) =>
+    part.type === "tool-call" ? [{ id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: part.input } }] : [],
+  );
+  const message: Record<string, unknown> = {
+    role: "assistant",
+    content: text.length > 0 || toolCalls.length === 0 ? text : null,
+    refusal: null,
+    reasoning: reasoning.length > 0 ? reasoning : null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  const choice: Record<string, unknown> = {
+    index: 0,
+    logprobs: null,
+    finish_reason: openAIFinishReason(result.finishReason.unified),
+    native_finish_reason: result.finishReason.raw ?? null,
+    message,
+  };
+  if (result.error !== undefined) choice.error = toErrorEnvelope(result.error).error;
+  return { ...envelopeHead(result, "chat.completion"), system_fingerprint: null, choices: [choice], usage: usageBody(result) };
+}
+
+/** The legacy `/completions` body. */
+export function textCompletionBody(result: CompletionResult): Record<string, unknown> {
+  const text = result.content.filter((part) => part.type === "text").map((part) => part.text).join("");
+  return {
+    ...envelopeHead(result, "text_completion"),
+    choices: [{ index: 0, text, finish_reason: openAIFinishReason(result.finishReason.unified), native_finish_reason: result.finishReason.raw ?? null, logprobs: null }],
+    usage: usageBody(result),
+  };
+}
+
+/** A `chat.completion.chunk` with one choice delta. */
+export function chatChunk(servedBy: ServedBy, delta: Record<string, unknown>, finish?: { reason: string | null; native: string | null }): Record<string, unknown> {
+  return {
+    ...envelopeHead(servedBy, "chat.completion.chunk"),
+    system_fingerprint: null,
+    choices: [{ index: 0, delta, finish_reason: finish?.reason ?? null, native_finish_reason: finish?.native ?? null, logprobs: null }],
+  };
+}
+
+/** A legacy `text_completion` chunk. */
+export function textChunk(servedBy: ServedBy, text: string, finish?: { reason: string | null; native: string | null }): Record<string, unknown> {
+  return {
+    ...envelopeHead(servedBy, "text_completion"),
+    choices: [{ index: 0, text, finish_reason: finish?.reason ?? null, native_finish_reason: finish?.native ?? null, logprobs: null }],
+  };
+}
+
+/** The final chunk of a stream: usage (with cost), no choices. */
+export function usageChunk(result: CompletionResult, object: "chat.completion.chunk" | "text_completion"): Record<string, unknown> {
+  return { ...envelopeHead(result, object), system_fingerprint: null, choices: [], usage: usageBody(result) };
+}
+
+/** The chunk that ends a stream whose upstream failed after output began (OpenRouter's mid-stream error). */
+export function errorChunk(servedBy: ServedBy, error: GatewayError, object: "chat.completion.chunk" | "text_completion"): Record<string, unknown> {
+  const choice =
+    object === "chat.completion.chunk"
+      ? { index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: null }
+      : { index: 0, text: "", finish_reason: "error", native_finish_reason: null };
+  return { ...envelopeHead(servedBy, object), error: toErrorEnvelope(error).error, choices: [choice] };
+}

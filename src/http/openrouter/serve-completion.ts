@@ -1,0 +1,131 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { GatewayServices } from "../../app/services.js";
+import type { Principal } from "../../auth/principal.js";
+import { parseChatRequest } from "../../completions/chat-request-parser.js";
+import type { ChatRequest } from "../../completions/chat-request.js";
+import type { CompletionStream } from "../../completions/completion-service.js";
+import { newGenerationId } from "../../completions/generation-id.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import { assertNever } from "../../core/stream-parts.js";
+import { sendError } from "../error-envelope.js";
+import { chatChunk, chatCompletionBody, errorChunk, openAIFinishReason, textChunk, textCompletionBody, usageChunk } from "./chat-response.js";
+import { SseResponse } from "./sse-response.js";
+
+/** The caller's principal, or 401 when no key was sent. */
+export async function requirePrincipal(services: GatewayServices, request: FastifyRequest): Promise<Principal> {
+  const principal = await services.authenticate(request.headers.authorization);
+  if (principal === null) throw new GatewayError("authentication", "Missing Authorization header: send `Authorization: Bearer <key>`");
+  return principal;
+}
+
+/** An AbortSignal that fires when the client closes the connection before the response is complete. */
+function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  request.raw.on("aborted", () => controller.abort());
+  return controller.signal;
+}
+
+/**
+ * Serves `POST /chat/completions` and the legacy `POST /completions`: parse, then hand the request to the one
+ * completion pipeline, and write its answer as one JSON body or as server-sent events.
+ */
+export async function serveCompletion(services: GatewayServices, request: FastifyRequest, reply: FastifyReply, apiType: ChatRequest["apiType"]): Promise<unknown> {
+  const principal = await requirePrincipal(services, request);
+  const chatRequest = parseChatRequest(request.body, apiType);
+  const signal = clientGoneSignal(request, reply);
+  const generationId = newGenerationId();
+  if (!chatRequest.stream) {
+    const result = await services.completions.generate(chatRequest, { principal, signal, generationId });
+    return reply
+      .header("x-generation-id", result.generationId)
+      .send(apiType === "chat" ? chatCompletionBody(result) : textCompletionBody(result));
+  }
+  return streamCompletion({ services, reply, chatRequest, principal, signal, generationId });
+}
+
+async function streamCompletion(input: {
+  services: GatewayServices;
+  reply: FastifyReply;
+  chatRequest: ChatRequest;
+  principal: Principal;
+  signal: AbortSignal;
+  generationId: string;
+}): Promise<unknown> {
+  const { services, reply } = input;
+  const sse = new SseResponse(reply, { "x-generation-id": input.generationId });
+  const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
+  const pending = services.completions.stream(input.chatRequest, { principal: input.principal, signal: input.signal, generationId: input.generationId });
+
+  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does.
+  const interval = services.config.STREAM_KEEPALIVE_MS;
+  let keepAlive: NodeJS.Timeout | undefined = setTimeout(function tick() {
+    sse.comment("OPENROUTER PROCESSING");
+    keepAlive = setTimeout(tick, interval);
+  }, interval);
+  let stream: CompletionStream;
+  try {
+    stream = await pending;
+  } catch (error) {
+    clearTimeout(keepAlive);
+    if (!sse.headersSent) return sendError(reply, error);
+    sse.data(errorChunk({ generationId: input.generationId, model: input.chatRequest.models[0] ?? "", providerName: "", providerSlug: "", created: Math.floor(Date.now() / 1000) }, toGatewayError(error), object));
+    sse.done();
+    return reply;
+  }
+  clearTimeout(keepAlive);
+
+  const toolIndexes = new Map<string, number>();
+  let sentRole = false;
+  let failure: GatewayError | undefined;
+  for await (const part of stream.parts) {
+    if (sse.isClosed) break;
+    if (!sentRole && object === "chat.completion.chunk") {
+      sse.data(chatChunk(stream, { role: "assistant", content: "" }));
+      sentRole = true;
+    }
+    switch (part.type) {
+      case "stream-start":
+      case "response-metadata":
+      case "tool-call":
+        break;
+      case "text-delta":
+        sse.data(object === "chat.completion.chunk" ? chatChunk(stream, { content: part.delta }) : textChunk(stream, part.delta));
+        break;
+      case "reasoning-delta":
+        if (object === "chat.completion.chunk") sse.data(chatChunk(stream, { content: "", reasoning: part.delta }));
+        break;
+      case "tool-input-start": {
+        const index = toolIndexes.size;
+        toolIndexes.set(part.toolCallId, index);
+        if (object === "chat.completion.chunk") {
+          sse.data(chatChunk(stream, { tool_calls: [{ index, id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: "" } }] }));
+        }
+        break;
+      }
+      case "tool-input-delta":
+        if (object === "chat.completion.chunk") {
+          sse.data(chatChunk(stream, { tool_calls: [{ index: toolIndexes.get(part.toolCallId) ?? 0, function: { arguments: part.delta } }] }));
+        }
+        break;
+      case "finish": {
+        const finish = { reason: openAIFinishReason(part.finishReason.unified), native: part.finishReason.raw ?? null };
+        sse.data(object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish));
+        break;
+      }
+      case "error":
+        failure = part.error;
+        break;
+      default:
+        assertNever(part);
+    }
+  }
+  const result = await stream.result;
+  if (sse.isClosed) return reply;
+  if (failure !== undefined) sse.data(errorChunk(stream, failure, object));
+  sse.data(usageChunk(result, object));
+  sse.done();
+  return reply;
+}
