@@ -24,6 +24,11 @@ const configSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   SEED_CATALOG: booleanFlag.default(true),
+  /** How long a stream may wait for its first token before headers are sent and `: OPENROUTER PROCESSING` keep-alives begin. */
+  STREAM_KEEPALIVE_MS: z.coerce.number().int().min(10).default(1000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   /** Requests per minute per `:free` model per account (OpenRouter: 20). */
   FREE_MODEL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(20),
   /** Requests per UTC day across `:free` models for an account that bought less than the unlock amount (OpenRouter: 50). */
