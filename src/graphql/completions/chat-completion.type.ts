@@ -1,0 +1,77 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { DecimalScalar } from "../scalars/decimal.scalar.js";
+
+@ObjectType({ description: "A tool call the model asked for." })
+export class ToolCall {
+  @Field(() => String)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: "Arguments as JSON text." })
+  arguments!: string;
+}
+
+@ObjectType()
+export class ChatMessage {
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => String, { nullable: true })
+  content!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The model's reasoning, when it returned any." })
+  reasoning!: string | null;
+
+  @Field(() => [ToolCall])
+  toolCalls!: ToolCall[];
+}
+
+@ObjectType({ description: "Tokens and the exact cost charged." })
+export class CompletionUsage {
+  @Field(() => Int)
+  promptTokens!: number;
+
+  @Field(() => Int)
+  completionTokens!: number;
+
+  @Field(() => Int)
+  totalTokens!: number;
+
+  @Field(() => Int)
+  cachedTokens!: number;
+
+  @Field(() => Int)
+  reasoningTokens!: number;
+
+  @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger." })
+  cost!: string;
+}
+
+@ObjectType({ description: "A finished chat completion." })
+export class ChatCompletion {
+  @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
+  id!: string;
+
+  @Field(() => String, { description: "The model that served the request." })
+  model!: string;
+
+  @Field(() => String, { description: "The provider that served the request." })
+  provider!: string;
+
+  @Field(() => Int, { description: "Unix seconds." })
+  created!: number;
+
+  @Field(() => ChatMessage)
+  message!: ChatMessage;
+
+  @Field(() => String, { description: "stop, length, tool_calls, content_filter or error." })
+  finishReason!: string;
+
+  @Field(() => String, { nullable: true, description: "The provider's own finish reason." })
+  nativeFinishReason!: string | null;
+
+  @Field(() => CompletionUsage)
+  usage!: CompletionUsage;
+}
