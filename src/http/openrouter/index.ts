@@ -1,10 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
+import { registerModelEndpointsRoute } from "./model-endpoints.route.js";
+import { registerModelsRoute } from "./models.route.js";
+import { registerProvidersRoute } from "./providers.route.js";
 
 /**
  * The OpenRouter-compatible REST surface under `/api/v1`. One file per endpoint; this plugin only lists them.
  */
 export async function openRouterRoutes(app: FastifyInstance, options: { services: GatewayServices }): Promise<void> {
-  void options;
-  void app;
+  registerModelsRoute(app, options.services);
+  registerModelEndpointsRoute(app, options.services);
+  registerProvidersRoute(app, options.services);
 }

@@ -1,0 +1,87 @@
+import type { ResolvedModel, SnapshotEndpoint } from "../../catalog/catalog-snapshot.js";
+import type { OpenRouterArchitecture } from "./serialize-model.js";
+import { listingName, serializeArchitecture, unixSeconds } from "./serialize-model.js";
+import type { OpenRouterPricing } from "./serialize-pricing.js";
+import { decimalPricing, serializePricing } from "./serialize-pricing.js";
+
+/** OpenRouter's `PublicEndpoint`: one provider serving the model. */
+export interface OpenRouterEndpoint {
+  name: string;
+  model_id: string;
+  model_name: string;
+  context_length: number;
+  pricing: OpenRouterPricing;
+  provider_name: string;
+  tag: string;
+  quantization: string | null;
+  max_completion_tokens: number | null;
+  max_prompt_tokens: number | null;
+  supported_parameters: string[];
+  status: number;
+  uptime_last_5m: null;
+  uptime_last_30m: null;
+  uptime_last_1d: null;
+  supports_implicit_caching: boolean;
+  latency_last_30m: null;
+  throughput_last_30m: null;
+}
+
+/** `GET /api/v1/models/{author}/{slug}/endpoints`'s `data`: OpenRouter's `ListEndpointsResponse`. */
+export interface OpenRouterModelEndpoints {
+  id: string;
+  name: string;
+  created: number;
+  description: string;
+  architecture: OpenRouterArchitecture;
+  endpoints: OpenRouterEndpoint[];
+}
+
+/**
+ * The order endpoints are listed in: cheapest first by prompt + completion price (the listing's "top provider"
+ * comes first, as in the model list), then by provider slug so the order is stable.
+ */
+export function compareEndpoints(a: SnapshotEndpoint, b: SnapshotEndpoint): number {
+  const byPrice = a.pricing.prompt + a.pricing.completion - (b.pricing.prompt + b.pricing.completion);
+  if (byPrice !== 0n) return byPrice < 0n ? -1 : 1;
+  return a.providerSlug.localeCompare(b.providerSlug);
+}
+
+function serializeEndpoint(resolved: ResolvedModel, endpoint: SnapshotEndpoint): OpenRouterEndpoint {
+  const { model } = resolved;
+  return {
+    name: `${endpoint.providerName} | ${resolved.listedId}`,
+    model_id: model.canonicalSlug,
+    model_name: listingName(model, resolved.variant),
+    context_length: endpoint.contextLength,
+    pricing: serializePricing(decimalPricing(endpoint.pricing)),
+    provider_name: endpoint.providerName,
+    tag: endpoint.providerSlug,
+    quantization: endpoint.quantization,
+    max_completion_tokens: endpoint.maxCompletionTokens,
+    max_prompt_tokens: endpoint.maxPromptTokens,
+    supported_parameters: [...endpoint.supportedParameters],
+    status: endpoint.status,
+    // No traffic statistics yet: OpenRouter too answers null to callers it does not show them to.
+    uptime_last_5m: null,
+    uptime_last_30m: null,
+    uptime_last_1d: null,
+    // A cache-read price without a cache-write price is a provider that caches on its own (OpenAI, DeepSeek,
+    // Gemini); providers that bill writes (Anthropic) need explicit cache_control breakpoints.
+    supports_implicit_caching: endpoint.pricing.inputCacheRead > 0n && endpoint.pricing.inputCacheWrite === 0n,
+    latency_last_30m: null,
+    throughput_last_30m: null,
+  };
+}
+
+/** A resolved model id (`author/slug` or `author/slug:free`) with its endpoints, in OpenRouter's shape. */
+export function serializeModelEndpoints(resolved: ResolvedModel): OpenRouterModelEndpoints {
+  const { model } = resolved;
+  return {
+    id: resolved.listedId,
+    name: listingName(model, resolved.variant),
+    created: unixSeconds(model.releasedAt),
+    description: model.description,
+    architecture: serializeArchitecture(model),
+    endpoints: [...resolved.endpoints].sort(compareEndpoints).map((endpoint) => serializeEndpoint(resolved, endpoint)),
+  };
+}
