@@ -1,0 +1,43 @@
+import { startAnthropicSimulator } from "../simulators/anthropic/anthropic-simulator.js";
+import { startGeminiSimulator } from "../simulators/gemini/gemini-simulator.js";
+import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
+import type { RunningSimulator } from "../simulators/shared/simulator-server.js";
+
+/** The three simulated upstreams and the provider environment that points the gateway at them. */
+export interface SimulatedProviders {
+  openai: RunningSimulator;
+  anthropic: RunningSimulator;
+  gemini: RunningSimulator;
+  /** OPENAI_*, ANTHROPIC_*, GEMINI_* and, for failover tests, compatible vendors aimed at the OpenAI simulator. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export const SIMULATOR_KEYS = { openai: "sk-sim-openai", anthropic: "sk-ant-sim", gemini: "gemini-sim-key" } as const;
+
+/** A port nothing listens on: connecting fails at once, which the router treats as a retryable failure. */
+export const DEAD_BASE_URL = "http://127.0.0.1:9/v1";
+
+export async function startSimulatedProviders(): Promise<SimulatedProviders> {
+  const [openai, anthropic, gemini] = await Promise.all([
+    startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai }),
+    startAnthropicSimulator({ apiKey: SIMULATOR_KEYS.anthropic }),
+    startGeminiSimulator({ apiKey: SIMULATOR_KEYS.gemini }),
+  ]);
+  return {
+    openai,
+    anthropic,
+    gemini,
+    env: {
+      OPENAI_API_KEY: SIMULATOR_KEYS.openai,
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+      ANTHROPIC_API_KEY: SIMULATOR_KEYS.anthropic,
+      ANTHROPIC_BASE_URL: `${anthropic.url}/v1`,
+      GEMINI_API_KEY: SIMULATOR_KEYS.gemini,
+      GEMINI_BASE_URL: `${gemini.url}/v1beta`,
+    },
+    close: async () => {
+      await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
+    },
+  };
+}
