@@ -17,6 +17,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code: original.graphqlCode, status: original.status, errorType: original.kind, ...original.metadata },
     };
   }
+  if (original instanceof GraphQLError && original !== error && typeof original.extensions.code === "string") {
+    // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; our own rules (the depth limit's
+    // QUERY_TOO_DEEP) carry a more precise code, which graphql-ws clients already see. Keep it.
+    return { ...formatted, extensions: { ...formatted.extensions, ...original.extensions } };
+  }
   if (original instanceof Error && original.name === "ArgumentValidationError") {
     return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
   }
