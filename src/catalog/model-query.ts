@@ -159,11 +159,13 @@ function orderBy(top: RankedEndpoints, sort: ModelListSort): SQL[] {
   }
 }
 
+/** `"0.000002500000"` → `"0.0000025"`. */
 function normalise(price: string): string {
   return formatUsd(parseUsd(price));
 }
 
-function listingPricing(row: EndpointRow): ListingPricing {
+/** An endpoint row's prices as normalised exact decimal strings (the row holds `numeric(30,12)` text). */
+export function endpointPricing(row: EndpointRow): ListingPricing {
   return {
     prompt: normalise(row.pricePrompt),
     completion: normalise(row.priceCompletion),
@@ -201,7 +203,7 @@ function toListing(row: ListingRow): ModelListing {
     contextLength: row.contextLength,
     endpointCount: row.endpointCount,
     top,
-    pricing: listingPricing(top),
+    pricing: endpointPricing(top),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { GatewayServices } from "../app/services.js";
+import type { CatalogLoaders } from "./catalog/catalog.loaders.js";
+import { createCatalogLoaders } from "./catalog/catalog.loaders.js";
 
 /**
  * Every DataLoader of one GraphQL operation. Feature folders add theirs here; batch functions must return
@@ -6,8 +8,9 @@ import type { GatewayServices } from "../app/services.js";
  */
 export interface Loaders {
   services: GatewayServices;
+  catalog: CatalogLoaders;
 }
 
 export function createLoaders(services: GatewayServices): Loaders {
-  return { services };
+  return { services, catalog: createCatalogLoaders(services.database.db) };
 }
