@@ -65,13 +65,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       db,
       kind: "postgres",
       migrate: async () => {
-        const reserved = await client.reserve();
+        // A one-connection client, so the advisory lock and the migrations share a session (drizzle cannot
+        // wrap a reserved connection of the pool).
+        const single = postgres(options.url as string, { max: 1, onnotice: () => {} });
         try {
-          await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-          await migratePostgres(drizzlePostgres(reserved, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+          await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+          await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+          await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
         } finally {
-          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-          reserved.release();
+          await single.end({ timeout: 5 });
         }
       },
       ping: async () => {

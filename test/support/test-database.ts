@@ -11,7 +11,12 @@ import { openDatabase } from "../../src/db/client.js";
  * Postgres by `CREATE DATABASE ... TEMPLATE`. With DATABASE_URL set the suite runs on that server.
  */
 
-export const TEMPLATE_DATABASE_NAME = "gateway_test_template";
+/** The Postgres template of this run (named after global-setup's pid, so concurrent runs do not collide). */
+export function postgresTemplateName(): string {
+  const name = process.env.GATEWAY_TEST_PG_TEMPLATE;
+  if (name === undefined) throw new Error("GATEWAY_TEST_PG_TEMPLATE is not set: run the tests through vitest's global setup");
+  return name;
+}
 
 /** Where global-setup leaves the PGlite template; passed to workers through the environment. */
 export function pgliteTemplateDir(): string {
@@ -43,7 +48,7 @@ export async function createTestDatabase(extra: Partial<OpenDatabaseOptions> = {
   if (serverUrl !== undefined && serverUrl !== "") {
     const name = `gw_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}" template "${TEMPLATE_DATABASE_NAME}"`);
+    await admin.unsafe(`create database "${name}" template "${postgresTemplateName()}"`);
     await admin.end();
     const url = withDatabaseName(serverUrl, name);
     const handle = await openDatabase({ url, dataDir: "unused", ...extra });
