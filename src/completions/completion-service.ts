@@ -4,6 +4,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Amount } from "../billing/money.js";
 import { formatUsd } from "../billing/money.js";
 import type { BilledTokens } from "../billing/usage-cost.js";
+import { PaymentRequiredError } from "../billing/payment-required.js";
 import { affordableOutputTokens, billedTokens, chargeFor, maximumCost } from "../billing/usage-cost.js";
 import type { CallOptions, CallWarning } from "../core/call-options.js";
 import { GatewayError, toGatewayError } from "../core/errors.js";
@@ -117,14 +118,13 @@ export function createCompletionService(options: {
     try {
       return await options.billing.hold(principal, maxCost);
     } catch (error) {
-      if (!(error instanceof GatewayError) || error.kind !== "payment_required") throw error;
-      const affordable = error.metadata?.affordable;
-      if (typeof affordable !== "bigint") throw error;
+      if (!(error instanceof PaymentRequiredError)) throw error;
+      const affordable = error.affordable;
       const tokens = affordableOutputTokens({ available: affordable, promptTokens: prompt.tokens, images: prompt.images, pricing: endpoint.pricing });
-      const { affordable: _omit, ...metadata } = error.metadata ?? {};
+      const metadata = error.metadata ?? {};
       throw new GatewayError(
         "payment_required",
-        affordable < 0n
+        affordable < 0n || (affordable === 0n && maxCost === 0n)
           ? "Your balance is negative: add credits to continue, free models included"
           : `This request requires more credits, or fewer max_tokens. You requested up to ${maxOutput} tokens, but can only afford ${tokens}`,
         { metadata: { ...metadata, requested_tokens: maxOutput, affordable_tokens: tokens, affordable_usd: formatUsd(affordable < 0n ? 0n : affordable) } },
