@@ -31,7 +31,14 @@ const PAGE = `<!doctype html>
 <script src="${PLAYGROUND_ASSET_PREFIX}react-dom.production.min.js"></script>
 <script src="${PLAYGROUND_ASSET_PREFIX}graphiql.min.js"></script>
 <script>
-  const fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql" });
+  // The headers editor starts with a blank "Bearer " for the user to complete; until a key is typed in, the
+  // header is left out rather than sent as an invalid credential.
+  const withoutBlankAuthorization = (input, init) => {
+    const headers = new Headers(init && init.headers);
+    if (/^Bearer\\s*$/i.test(headers.get("authorization") || "")) headers.delete("authorization");
+    return window.fetch(input, Object.assign({}, init, { headers }));
+  };
+  const fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql", fetch: withoutBlankAuthorization });
   const defaultQuery = "# Set your key in the Headers tab below: {\\"Authorization\\": \\"Bearer sk-...\\"}\\n" +
     "query Models {\\n  models(first: 5, sort: PRICE_LOW_TO_HIGH) {\\n    totalCount\\n    edges { node { id name pricing { prompt completion } } }\\n  }\\n}\\n";
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
