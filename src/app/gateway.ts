@@ -15,6 +15,9 @@ import { createGenerationRecorder } from "../generations/generation-recorder.js"
 import { createProviderRegistry } from "../providers/registry.js";
 import { createUpstreamDispatcher } from "../providers/shared/create-upstream-dispatcher.js";
 import { randomUUID } from "node:crypto";
+import { createLimiter } from "../limits/create-limiter.js";
+import { connectRedis } from "../limits/redis/redis-connection.js";
+import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { GatewayServices } from "./services.js";
 
 export interface RunningGateway {
@@ -55,6 +58,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db });
   const completions = createCompletionService({ catalog, providers, billing: NO_BILLING, admission: NO_ADMISSION, recorder: generations });
+  // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
+  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
+  const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
+  const limits = createLimiter(config, { redis, settings: rateLimitSettings });
   const services: GatewayServices = {
     config,
     database,
@@ -64,6 +71,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     providers,
     completions,
     generations,
+    limits,
+    rateLimitSettings,
   };
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema });
@@ -84,6 +93,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await webSockets.close();
         await app.close();
         await generations.close();
+        await limits.close();
+        await redis?.quit().catch(() => redis.disconnect());
         await dispatcher.close();
         await pubSub.close();
         await database.close();

@@ -5,6 +5,8 @@ import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CompletionService } from "../completions/completion-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { RateLimiter } from "../limits/rate-limiter.js";
+import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 
 /**
@@ -22,4 +24,8 @@ export interface GatewayServices {
   /** The one completion pipeline behind REST and GraphQL. */
   completions: CompletionService;
   generations: GenerationRecorder;
+  /** Rate limits and free-tier quotas: global through Redis when REDIS_URL is set, per process otherwise. */
+  limits: RateLimiter;
+  /** Operator-set requests/tokens per minute per key and per account. */
+  rateLimitSettings: RateLimitSettingsService;
 }

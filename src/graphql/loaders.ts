@@ -1,6 +1,7 @@
 import type { GatewayServices } from "../app/services.js";
 import type { CatalogLoaders } from "./catalog/catalog.loaders.js";
 import { createCatalogLoaders } from "./catalog/catalog.loaders.js";
+import { createRateLimitsLoader } from "./limits/rate-limits.loaders.js";
 
 /**
  * Every DataLoader of one GraphQL operation. Feature folders add theirs here; batch functions must return
@@ -9,8 +10,9 @@ import { createCatalogLoaders } from "./catalog/catalog.loaders.js";
 export interface Loaders {
   services: GatewayServices;
   catalog: CatalogLoaders;
+  rateLimits: ReturnType<typeof createRateLimitsLoader>;
 }
 
 export function createLoaders(services: GatewayServices): Loaders {
-  return { services, catalog: createCatalogLoaders(services.database.db) };
+  return { services, catalog: createCatalogLoaders(services.database.db), rateLimits: createRateLimitsLoader(services.rateLimitSettings) };
 }

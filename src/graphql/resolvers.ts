@@ -4,7 +4,8 @@ import { CatalogUpdatedResolver } from "./catalog/catalog-updated.resolver.js";
 import { EndpointResolver } from "./catalog/endpoint.resolver.js";
 import { ModelResolver } from "./catalog/model.resolver.js";
 import { ProviderResolver } from "./catalog/provider.resolver.js";
+import { RateLimitsResolver } from "./limits/rate-limits.resolver.js";
 
 /** Every resolver class of the schema; a feature folder adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [CatalogUpdatedResolver, ModelResolver, EndpointResolver, ProviderResolver, ChatCompletionResolver];
+export const resolvers: NonEmptyArray<Function> = [CatalogUpdatedResolver, ModelResolver, EndpointResolver, ProviderResolver, ChatCompletionResolver, RateLimitsResolver];

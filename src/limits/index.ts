@@ -16,3 +16,5 @@ export { connectRedis } from "./redis/redis-connection.js";
 export type { RateLimitScope, RateLimitSettings, RateLimitValues } from "./settings/rate-limit-settings.js";
 export { createRateLimitSettingsService } from "./settings/rate-limit-settings-service.js";
 export type { RateLimitSettingsService, RateLimitSubject, SetRateLimitsInput } from "./settings/rate-limit-settings-service.js";
+export { createLimiterAdmission } from "./limiter-admission.js";
+export type { LimiterAdmission } from "./limiter-admission.js";
