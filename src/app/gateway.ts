@@ -18,6 +18,7 @@ import { randomUUID } from "node:crypto";
 import { createLimiter } from "../limits/create-limiter.js";
 import { connectRedis } from "../limits/redis/redis-connection.js";
 import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
+import { createAccountServices } from "../accounts/account-services.js";
 import type { GatewayServices } from "./services.js";
 
 export interface RunningGateway {
@@ -62,12 +63,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
+  const tenancy = createAccountServices({ db: database.db, config });
   const services: GatewayServices = {
     config,
     database,
     pubSub,
     catalog,
-    authenticate: async () => null,
+    authenticate: tenancy.authenticator.authenticate,
+    accounts: tenancy.accounts,
+    keys: tenancy.keys,
+    ledger: tenancy.ledger,
+    ledgerQueries: tenancy.ledgerQueries,
+    credits: tenancy.credits,
+    autoTopUp: tenancy.autoTopUp,
+    paymentProvider: tenancy.paymentProvider,
     providers,
     completions,
     generations,
@@ -79,6 +88,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await app.listen({ port: config.PORT, host: config.HOST });
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
   catalog.start();
+  tenancy.sweeper.start();
   const port = (app.server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
@@ -90,6 +100,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     close() {
       closing ??= (async () => {
         catalog.stop();
+        await tenancy.sweeper.stop();
         await webSockets.close();
         await app.close();
         await generations.close();

@@ -41,6 +41,25 @@ const configSchema = z.object({
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("gw:rl:"),
   /** How long an instance trusts its cached per-key/per-account limit settings; an operator's change reaches every instance within it. */
   RATE_LIMIT_SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(5000),
+  /** Platform fee on credit purchases, an exact decimal fraction (OpenRouter: 5.5%). */
+  PLATFORM_FEE_RATE: z.string().regex(/^\d+(\.\d+)?$/, "a decimal fraction such as 0.055").default("0.055"),
+  /** The least fee a purchase pays, USD (OpenRouter: 0.80). */
+  PLATFORM_FEE_MINIMUM_USD: z.string().regex(/^\d+(\.\d{1,12})?$/, "a decimal USD amount").default("0.80"),
+  /** Volume tiers: `monthlyVolumeUsd:rate` pairs, e.g. `1000:0.05,10000:0.04`; a month's purchases reaching a volume pay its rate. */
+  VOLUME_DISCOUNT_TIERS: z
+    .string()
+    .regex(/^\s*(\d+(\.\d{1,12})?:\d+(\.\d+)?\s*(,\s*\d+(\.\d{1,12})?:\d+(\.\d+)?\s*)*)?$/, "comma-separated monthlyVolumeUsd:rate pairs")
+    .default(""),
+  /** Auto top-up stops retrying after this many consecutive failed payments. */
+  AUTO_TOP_UP_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Delay before the first auto top-up retry; doubles per failure, capped at an hour. */
+  AUTO_TOP_UP_RETRY_BASE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long a reservation may stay open before the sweeper gives its funds back (longest request plus margin). */
+  RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
+  /** How often each instance reclaims expired reservations and retries due top-ups; 0 disables the timer. */
+  BILLING_SWEEP_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How long an instance trusts a looked-up API key; a disabled or deleted key stops working everywhere within it (at most 3 s). */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3000).default(2000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,6 @@
+import { GraphQLError } from "graphql";
 import type { Principal } from "../auth/principal.js";
+import { GatewayError } from "../core/errors.js";
 import type { GatewayServices } from "../app/services.js";
 import type { Loaders } from "./loaders.js";
 import { createLoaders } from "./loaders.js";
@@ -13,7 +15,18 @@ export interface GraphQLContext {
   loaders: Loaders;
 }
 
+/**
+ * Authenticates the HTTP request. A bad key (unknown, disabled, expired) fails the whole request with its
+ * status (401): Apollo answers 500 for anything thrown here unless it is a GraphQLError carrying
+ * `extensions.http`, and `formatGraphQLError` still sees the GatewayError as the original error.
+ */
 export async function createGraphQLContext(services: GatewayServices, authorization: string | undefined): Promise<GraphQLContext> {
-  const principal = await services.authenticate(authorization);
+  let principal: Principal | null;
+  try {
+    principal = await services.authenticate(authorization);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.graphqlCode, http: { status: error.status } } });
+  }
   return { services, principal, loaders: createLoaders(services) };
 }

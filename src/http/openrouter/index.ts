@@ -1,5 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
+import { registerCreditsRoute } from "./credits.route.js";
+import { registerKeyByHashRoute } from "./key-by-hash.route.js";
+import { registerKeyRoute } from "./key.route.js";
+import { registerKeysRoute } from "./keys.route.js";
 import { registerModelEndpointsRoute } from "./model-endpoints.route.js";
 import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
@@ -11,4 +15,8 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerModelsRoute(app, options.services);
   registerModelEndpointsRoute(app, options.services);
   registerProvidersRoute(app, options.services);
+  registerKeyRoute(app, options.services);
+  registerKeysRoute(app, options.services);
+  registerKeyByHashRoute(app, options.services);
+  registerCreditsRoute(app, options.services);
 }

@@ -1,0 +1,145 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Authenticate, Principal } from "../auth/principal.js";
+import type { Clock } from "../billing/clock.js";
+import { GatewayError } from "../core/errors.js";
+import type { Database } from "../db/client.js";
+import { apiKeys } from "../db/schema/index.js";
+import type { ApiKeyRow } from "../db/schema/index.js";
+import { hashApiKey, hashesEqual } from "./key-material.js";
+
+/**
+ * Turns `Authorization: Bearer <key>` into a principal. Keys are looked up by hash and cached in-process for
+ * `cacheTtlMs` (at most 3 s), so the hot path usually costs no database round trip, while a key disabled or
+ * deleted through any instance stops working everywhere within that time (the instance that made the change
+ * drops its cache entry at once). Expiry is checked on every call against the clock, not cached.
+ * The MANAGEMENT_KEY environment variable bootstraps an operator key that is never stored; it is compared
+ * by hash in constant time.
+ */
+export interface Authenticator {
+  authenticate: Authenticate;
+  /** Forgets a cached key (after this instance changed or deleted it). */
+  invalidate(keyHash: string): void;
+}
+
+export interface AuthenticatorOptions {
+  db: Database;
+  clock: Clock;
+  /** The bootstrap operator key, from MANAGEMENT_KEY. */
+  managementKey?: string;
+  /** How long a looked-up key (or a miss) is trusted; capped at 3000 ms. */
+  cacheTtlMs: number;
+  /** Bound on cached entries; the oldest go first. */
+  maxCacheEntries?: number;
+}
+
+const MAX_TTL_MS = 3000;
+
+/** Stored key facts the authenticator caches (a miss is cached as null). */
+type CachedKey = Pick<
+  ApiKeyRow,
+  "hash" | "accountId" | "kind" | "name" | "label" | "disabled" | "expiresAt" | "spendLimit" | "limitReset" | "includeByokInLimit" | "creatorUserId"
+>;
+
+function unauthorized(message: string, reason: string): GatewayError {
+  return new GatewayError("authentication", message, { metadata: { reason } });
+}
+
+/** Reads the key from the header value; undefined when there is none. */
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const trimmed = authorization.trim();
+  if (trimmed === "") return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(trimmed);
+  if (match?.[1] === undefined) {
+    throw unauthorized("Malformed Authorization header: expected 'Bearer <key>'", "malformed_header");
+  }
+  return match[1];
+}
+
+function toPrincipal(key: CachedKey): Principal {
+  return {
+    kind: key.kind,
+    accountId: key.accountId,
+    keyHash: key.hash,
+    key: {
+      name: key.name,
+      label: key.label,
+      spendLimit: key.spendLimit,
+      limitReset: key.limitReset,
+      includeByokInLimit: key.includeByokInLimit,
+      expiresAt: key.expiresAt,
+      creatorUserId: key.creatorUserId,
+    },
+  };
+}
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const ttl = Math.min(Math.max(options.cacheTtlMs, 0), MAX_TTL_MS);
+  const maxEntries = options.maxCacheEntries ?? 50_000;
+  const managementHash = options.managementKey === undefined ? undefined : hashApiKey(options.managementKey);
+  const cache = new Map<string, { key: CachedKey | null; until: number }>();
+  const inFlight = new Map<string, Promise<CachedKey | null>>();
+
+  async function load(hash: string): Promise<CachedKey | null> {
+    const rows = await options.db
+      .select({
+        hash: apiKeys.hash,
+        accountId: apiKeys.accountId,
+        kind: apiKeys.kind,
+        name: apiKeys.name,
+        label: apiKeys.label,
+        disabled: apiKeys.disabled,
+        expiresAt: apiKeys.expiresAt,
+        spendLimit: apiKeys.spendLimit,
+        limitReset: apiKeys.limitReset,
+        includeByokInLimit: apiKeys.includeByokInLimit,
+        creatorUserId: apiKeys.creatorUserId,
+      })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.deletedAt)))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
+  async function lookup(hash: string): Promise<CachedKey | null> {
+    const now = options.clock.now();
+    const cached = cache.get(hash);
+    if (cached !== undefined && cached.until > now) return cached.key;
+    const pending = inFlight.get(hash);
+    if (pending !== undefined) return pending;
+    // One query per key however many requests arrive together.
+    const loading = load(hash)
+      .then((key) => {
+        if (ttl > 0) {
+          if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+          cache.delete(hash);
+          cache.set(hash, { key, until: options.clock.now() + ttl });
+        }
+        return key;
+      })
+      .finally(() => inFlight.delete(hash));
+    inFlight.set(hash, loading);
+    return loading;
+  }
+
+  return {
+    async authenticate(authorization) {
+      const token = bearerToken(authorization);
+      if (token === undefined) return null;
+      const hash = hashApiKey(token);
+      if (managementHash !== undefined && hashesEqual(hash, managementHash)) {
+        return { kind: "management", accountId: null, keyHash: hash };
+      }
+      const key = await lookup(hash);
+      if (key === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
+      if (key.disabled) throw unauthorized("API key is disabled", "disabled_key");
+      if (key.expiresAt !== null && key.expiresAt.getTime() <= options.clock.now()) {
+        throw unauthorized(`API key expired at ${key.expiresAt.toISOString()}`, "expired_key");
+      }
+      return toPrincipal(key);
+    },
+    invalidate(keyHash) {
+      cache.delete(keyHash);
+    },
+  };
+}

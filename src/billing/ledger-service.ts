@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import { eq, inArray, sql } from "drizzle-orm";
+import { GatewayError, invalidRequest } from "../core/errors.js";
+import type { Database } from "../db/client.js";
+import { creditBalances, ledgerEntries } from "../db/schema/index.js";
+import type { Clock } from "./clock.js";
+import { periodStarts } from "./limit-periods.js";
+import {
+  affordabilityStatement,
+  reclaimStatement,
+  releaseStatement,
+  reserveStatement,
+  settleStatement,
+} from "./ledger-statements.js";
+import type { Amount } from "./money.js";
+import { formatUsd, maxAmount, minAmount } from "./money.js";
+import type { LimitSource } from "./payment-required.js";
+import { PaymentRequiredError } from "./payment-required.js";
+import { isUniqueViolation, queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
+
+/**
+ * The ledger service: the money side of every model call. The completions pipeline uses it in three steps:
+ *
+ * 1. `reserve({ accountId, keyHash, maxCost })` before dispatching, with the most the request can cost.
+ *    It atomically (one transaction, conditional updates) holds `maxCost` against the account's spendable
+ *    balance (`balance - reserved`) and against the calling key's spend limit in its current period, and
+ *    returns a {@link Reservation}. When either cannot cover it, it throws {@link PaymentRequiredError} (402)
+ *    saying how much was affordable and which budget refused (`limit_source`: `credits` or `key_limit`).
+ *    `maxCost = 0` (free models) holds nothing and only checks the account is in good standing: a negative
+ *    balance refuses every request, free ones included, as OpenRouter does.
+ * 2. `settle(reservation, actualCost, details)` once the cost is known: one `usage` ledger entry, the
+ *    reservation freed, the key's spend counted, all in one statement. The cost is charged in full even when
+ *    it exceeds the reservation (the balance may then go negative), and even when the reservation already
+ *    expired and was reclaimed. Settling twice is refused (or answered with the first result when the cost
+ *    is the same, so a retried call is harmless).
+ * 3. `release(reservation)` instead of `settle` when the request failed and nothing was generated.
+ *
+ * Reservations carry an expiry (`reservationTtlMs`); those left by a crashed instance are reclaimed by
+ * `reclaimExpired` (the sweeper calls it periodically, and `reserve` calls it for the account before
+ * refusing). Invariant, kept by every statement here and in the credit service: for every account,
+ * `credit_balances.balance` equals the sum of its ledger entries at every commit.
+ */
+export interface LedgerService {
+  reserve(request: ReserveRequest): Promise<Reservation>;
+  settle(reservation: Reservation, actualCost: Amount, details?: SettleDetails): Promise<Settlement>;
+  release(reservation: Reservation): Promise<void>;
+  /** Throws the 402 when the account's balance is negative. */
+  assertAccountInGoodStanding(accountId: string): Promise<void>;
+  /** Credits bought in total (purchases and auto top-ups, net of refunds; grants excluded). */
+  totalPurchased(accountId: string): Promise<Amount>;
+  /** The account's balance figures. */
+  balanceOf(accountId: string): Promise<BalanceFigures>;
+  /** The sums over every account (operators' `GET /credits`). */
+  totals(): Promise<BalanceFigures>;
+  /** Balances of several accounts in key order (DataLoader batch); no scope check. */
+  loadBalances(accountIds: readonly string[]): Promise<BalanceFigures[]>;
+  /** Deletes expired reservations and gives their amounts back; returns how many and how much. */
+  reclaimExpired(options?: { accountId?: string; limit?: number }): Promise<{ count: number; amount: Amount }>;
+}
+
+export interface ReserveRequest {
+  accountId: string;
+  /** The calling API key's hash; its spend limit is enforced. */
+  keyHash: string;
+  /** The most the request can cost, in pico-dollars (≥ 0). */
+  maxCost: Amount;
+}
+
+/** Funds held for one request. Pass it back to `settle` or `release` unchanged. */
+export interface Reservation {
+  readonly id: string;
+  readonly accountId: string;
+  readonly keyHash: string;
+  /** What is held; 0 for a free request (nothing is held, no row exists). */
+  readonly amount: Amount;
+  readonly expiresAt: Date;
+}
+
+export interface SettleDetails {
+  generationId?: string;
+  model?: string;
+  provider?: string;
+  /** Shown in the ledger; defaults to "<model> via <provider>". */
+  description?: string;
+  /** Bring-your-own-key spend (paid to the provider directly): counted on the key, not charged to credits. */
+  byokUsage?: Amount;
+  /** Extra facts for the ledger entry (token counts...). Plain JSON. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface Settlement {
+  /** The usage ledger entry's id; null when the cost was zero (no entry is written). */
+  ledgerEntryId: string | null;
+  /** What was charged: exactly the actual cost. */
+  cost: Amount;
+  /** The balance after this settlement. */
+  balance: Amount;
+  /** Cost beyond what was reserved (0 when it fitted). */
+  overrun: Amount;
+  /** True when the reservation had already expired and been reclaimed before this settlement. */
+  reservationExpired: boolean;
+}
+
+export interface BalanceFigures {
+  balance: Amount;
+  reserved: Amount;
+  /** balance − reserved: what new reservations can take. */
+  available: Amount;
+  purchased: Amount;
+  usage: Amount;
+}
+
+export interface LedgerServiceOptions {
+  db: Database;
+  clock: Clock;
+  /** How long a reservation lives before the sweeper may reclaim it. */
+  reservationTtlMs: number;
+  /** Auto top-up: claims stop after this many consecutive failures. */
+  maxTopUpFailures: number;
+  /** Called (not awaited) when a settlement claimed the account's auto top-up. */
+  onTopUpClaimed?: (accountId: string) => void;
+}
+
+const PERIOD_NAMES: Record<string, string> = { daily: " today", weekly: " this week", monthly: " this month" };
+
+/** Thrown inside the reserve transaction to roll it back. */
+class ReservationRefused extends Error {}
+
+const ZERO_BALANCE: BalanceFigures = { balance: 0n, reserved: 0n, available: 0n, purchased: 0n, usage: 0n };
+
+function figures(row: { balance: Amount; reserved: Amount; purchased: Amount; usage: Amount }): BalanceFigures {
+  return { ...row, available: row.balance - row.reserved };
+}
+
+export function createLedgerService(options: LedgerServiceOptions): LedgerService {
+  const { db, clock } = options;
+
+  async function readBalance(accountId: string): Promise<BalanceFigures | undefined> {
+    const rows = await db
+      .select({ balance: creditBalances.balance, reserved: creditBalances.reserved, purchased: creditBalances.purchased, usage: creditBalances.usage })
+      .from(creditBalances)
+      .where(eq(creditBalances.accountId, accountId))
+      .limit(1);
+    return rows[0] === undefined ? undefined : figures(rows[0]);
+  }
+
+  async function assertAccountInGoodStanding(accountId: string): Promise<void> {
+    const balance = await readBalance(accountId);
+    if (balance === undefined) throw new GatewayError("payment_required", "This account has no credit balance", { metadata: { limit_source: "credits" } });
+    if (balance.balance < 0n) {
+      throw new PaymentRequiredError({
+        message: `The account's balance is negative ($${formatUsd(balance.balance)}): add credits to make requests, including to free models`,
+        affordable: 0n,
+        requested: 0n,
+        limitSource: "credits",
+      });
+    }
+  }
+
+  async function refusal(request: ReserveRequest): Promise<PaymentRequiredError> {
+    const periods = periodStarts(clock.now());
+    const [row] = await queryRows(db, affordabilityStatement({ accountId: request.accountId, keyHash: request.keyHash, periods }));
+    const balance = toAmount(row?.balance);
+    const credits = balance < 0n ? 0n : maxAmount(0n, balance - toAmount(row?.reserved));
+    const spendLimit = toAmountOrNull(row?.spend_limit);
+    const keyLeft = spendLimit === null ? null : maxAmount(0n, spendLimit - toAmount(row?.limit_usage) - toAmount(row?.key_reserved));
+    const limitSource: LimitSource = keyLeft !== null && keyLeft < credits ? "key_limit" : "credits";
+    const affordable = keyLeft === null ? credits : minAmount(credits, keyLeft);
+    const needed = formatUsd(request.maxCost);
+    const message =
+      limitSource === "key_limit"
+        ? `This key's spend limit is reached: the request needs up to $${needed} but the key has $${formatUsd(affordable)} left` +
+          `${PERIOD_NAMES[String(row?.limit_reset)] ?? ""}. ` +
+          "Raise the key's limit, wait for it to reset, or ask for fewer max_tokens."
+        : balance < 0n
+          ? `The account's balance is negative ($${formatUsd(balance)}): add credits to make requests`
+          : `Insufficient credits: the request needs up to $${needed} but the account can afford $${formatUsd(affordable)}. ` +
+            "Add credits or ask for fewer max_tokens.";
+    return new PaymentRequiredError({ message, affordable, requested: request.maxCost, limitSource });
+  }
+
+  async function tryReserve(request: ReserveRequest): Promise<Reservation | undefined> {
+    const id = randomUUID();
+    const now = clock.now();
+    const expiresAt = new Date(now + options.reservationTtlMs);
+    const statement = reserveStatement({
+      id,
+      accountId: request.accountId,
+      keyHash: request.keyHash,
+      amount: request.maxCost,
+      expiresAt,
+      periods: periodStarts(now),
+    });
+    try {
+      await db.transaction(async (tx) => {
+        const [row] = await queryRows(tx, statement);
+        if (Number(row?.inserted ?? 0) !== 1) throw new ReservationRefused();
+      });
+    } catch (error) {
+      if (error instanceof ReservationRefused) return undefined;
+      throw error;
+    }
+    return { id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt };
+  }
+
+  const service: LedgerService = {
+    async reserve(request) {
+      if (request.maxCost < 0n) throw invalidRequest("maxCost must not be negative");
+      if (request.maxCost === 0n) {
+        await assertAccountInGoodStanding(request.accountId);
+        return {
+          id: randomUUID(),
+          accountId: request.accountId,
+          keyHash: request.keyHash,
+          amount: 0n,
+          expiresAt: new Date(clock.now() + options.reservationTtlMs),
+        };
+      }
+      const reservation = await tryReserve(request);
+      if (reservation !== undefined) return reservation;
+      // Funds may be stuck in reservations a crashed instance left behind: reclaim them and try once more.
+      const reclaimed = await service.reclaimExpired({ accountId: request.accountId });
+      if (reclaimed.count > 0) {
+        const retried = await tryReserve(request);
+        if (retried !== undefined) return retried;
+      }
+      throw await refusal(request);
+    },
+
+    async settle(reservation, actualCost, details = {}) {
+      if (actualCost < 0n) throw invalidRequest("actualCost must not be negative");
+      const now = clock.now();
+      const description =
+        details.description ??
+        (details.model === undefined ? "usage" : `${details.model}${details.provider === undefined ? "" : ` via ${details.provider}`}`);
+      const metadata = {
+        ...details.metadata,
+        ...(details.provider === undefined ? {} : { provider: details.provider }),
+        reserved_usd: formatUsd(reservation.amount),
+      };
+      let row: Record<string, unknown> | undefined;
+      try {
+        [row] = await queryRows(
+          db,
+          settleStatement({
+            reservationId: reservation.id,
+            accountId: reservation.accountId,
+            keyHash: reservation.keyHash,
+            cost: actualCost,
+            byokUsage: details.byokUsage ?? 0n,
+            periods: periodStarts(now),
+            now: new Date(now),
+            maxTopUpFailures: options.maxTopUpFailures,
+            generationId: details.generationId ?? null,
+            model: details.model ?? null,
+            description,
+            metadata,
+          }),
+        );
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        return alreadySettled(reservation, actualCost);
+      }
+      if (row === undefined || row.balance === null || row.balance === undefined) {
+        throw new GatewayError("server", `No credit balance for account ${reservation.accountId}`);
+      }
+      const released = toAmountOrNull(row.released);
+      if (Number(row.top_up_claimed ?? 0) > 0) options.onTopUpClaimed?.(reservation.accountId);
+      return {
+        ledgerEntryId: row.entry_id === null || row.entry_id === undefined ? null : String(row.entry_id),
+        cost: actualCost,
+        balance: toAmount(row.balance),
+        overrun: maxAmount(0n, actualCost - reservation.amount),
+        reservationExpired: reservation.amount > 0n && released === null,
+      };
+    },
+
+    async release(reservation) {
+      if (reservation.amount === 0n) return;
+      await queryRows(db, releaseStatement(reservation.id));
+    },
+
+    assertAccountInGoodStanding,
+
+    async totalPurchased(accountId) {
+      return (await readBalance(accountId))?.purchased ?? 0n;
+    },
+
+    async balanceOf(accountId) {
+      return (await readBalance(accountId)) ?? ZERO_BALANCE;
+    },
+
+    async totals() {
+      const [row] = await queryRows(
+        db,
+        sql`select coalesce(sum(balance), 0)::text as balance, coalesce(sum(reserved), 0)::text as reserved,
+                   coalesce(sum(purchased), 0)::text as purchased, coalesce(sum(usage), 0)::text as usage
+            from credit_balances`,
+      );
+      return figures({
+        balance: toAmount(row?.balance),
+        reserved: toAmount(row?.reserved),
+        purchased: toAmount(row?.purchased),
+        usage: toAmount(row?.usage),
+      });
+    },
+
+    async loadBalances(accountIds) {
+      if (accountIds.length === 0) return [];
+      const rows = await db.select().from(creditBalances).where(inArray(creditBalances.accountId, [...accountIds]));
+      const byId = new Map(rows.map((row) => [row.accountId, figures(row)]));
+      return accountIds.map((id) => byId.get(id) ?? ZERO_BALANCE);
+    },
+
+    async reclaimExpired(reclaimOptions = {}) {
+      const [row] = await queryRows(
+        db,
+        reclaimStatement({ now: new Date(clock.now()), accountId: reclaimOptions.accountId, limit: reclaimOptions.limit ?? 500 }),
+      );
+      return { count: Number(row?.count ?? 0), amount: toAmount(row?.total) };
+    },
+  };
+
+  /** A second settlement of one reservation: harmless when it repeats the first, an error otherwise. */
+  async function alreadySettled(reservation: Reservation, actualCost: Amount): Promise<Settlement> {
+    const [entry] = await db
+      .select({ id: ledgerEntries.id, amount: ledgerEntries.amount, balanceAfter: ledgerEntries.balanceAfter })
+      .from(ledgerEntries)
+      .where(sql`${ledgerEntries.reservationId} = ${reservation.id}::uuid`)
+      .limit(1);
+    if (entry === undefined || entry.amount !== -actualCost) {
+      throw new GatewayError("server", `Reservation ${reservation.id} was already settled with a different cost`);
+    }
+    return {
+      ledgerEntryId: String(entry.id),
+      cost: actualCost,
+      balance: entry.balanceAfter,
+      overrun: maxAmount(0n, actualCost - reservation.amount),
+      reservationExpired: false,
+    };
+  }
+
+  return service;
+}

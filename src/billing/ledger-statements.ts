@@ -1,0 +1,196 @@
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import type { PeriodStarts } from "./limit-periods.js";
+import type { Amount } from "./money.js";
+
+/**
+ * The ledger's money statements, each one SQL statement built from data-modifying CTEs, so that every change
+ * to a balance, its ledger entry, the key's spend and the reservation row commit together or not at all.
+ *
+ * Lock order: every statement locks the account's `credit_balances` row before the key's `key_spend` row
+ * (the key CTE reads the balance CTE's output, which forces the order), so reservations, settlements and
+ * releases running at once on other connections cannot deadlock one another.
+ */
+
+/**
+ * Usage that counts toward the limit of key `k` (api_keys) with spend row `s` (key_spend): the counter of its
+ * reset period if that period is the current one, the lifetime total when it has no reset, plus BYOK spend
+ * when the key includes it. Mirrors `usageTowardLimit` in key-spend-figures.ts.
+ */
+export function limitUsageSql(periods: PeriodStarts): SQL {
+  return sql`(case k.limit_reset
+    when 'daily' then case when s.day_start >= ${periods.day}::date
+      then s.usage_daily + case when k.include_byok_in_limit then s.byok_usage_daily else 0 end else 0 end
+    when 'weekly' then case when s.week_start >= ${periods.week}::date
+      then s.usage_weekly + case when k.include_byok_in_limit then s.byok_usage_weekly else 0 end else 0 end
+    when 'monthly' then case when s.month_start >= ${periods.month}::date
+      then s.usage_monthly + case when k.include_byok_in_limit then s.byok_usage_monthly else 0 end else 0 end
+    else s.usage + case when k.include_byok_in_limit then s.byok_usage else 0 end
+  end)`;
+}
+
+/**
+ * Takes `amount` from the account's spendable balance and from the key's limit, and records the reservation.
+ * Each update is conditional; the caller runs this in a transaction and rolls back unless both succeeded.
+ * Returns one row `{ balance_ok, key_ok }`.
+ */
+export function reserveStatement(options: {
+  id: string;
+  accountId: string;
+  keyHash: string;
+  amount: Amount;
+  expiresAt: Date;
+  periods: PeriodStarts;
+}): SQL {
+  const { id, accountId, keyHash, amount } = options;
+  return sql`with balance_row as (
+      update credit_balances set reserved = reserved + ${amount}::bigint, updated_at = now()
+      where account_id = ${accountId}::uuid and balance >= 0 and balance - reserved >= ${amount}::bigint
+      returning account_id
+    ), key_row as (
+      update key_spend as s set reserved = s.reserved + ${amount}::bigint, updated_at = now()
+      from api_keys as k
+      where s.key_hash = ${keyHash} and k.hash = s.key_hash and k.account_id = ${accountId}::uuid
+        and exists (select 1 from balance_row)
+        and (k.spend_limit is null or k.spend_limit - ${limitUsageSql(options.periods)} - s.reserved >= ${amount}::bigint)
+      returning s.key_hash
+    ), inserted as (
+      insert into reservations (id, account_id, key_hash, amount, expires_at)
+      select ${id}::uuid, ${accountId}::uuid, ${keyHash}, ${amount}::bigint, ${options.expiresAt.toISOString()}::timestamptz
+      where exists (select 1 from key_row)
+      returning id
+    )
+    select (select count(*) from balance_row)::int as balance_ok,
+           (select count(*) from key_row)::int as key_ok,
+           (select count(*) from inserted)::int as inserted`;
+}
+
+/** What a refused reservation could have had: spendable credits and what is left of the key's limit. */
+export function affordabilityStatement(options: { accountId: string; keyHash: string; periods: PeriodStarts }): SQL {
+  return sql`select b.balance, b.reserved, k.spend_limit, k.limit_reset,
+      ${limitUsageSql(options.periods)} as limit_usage, s.reserved as key_reserved
+    from credit_balances as b
+    left join api_keys as k on k.hash = ${options.keyHash}
+    left join key_spend as s on s.key_hash = ${options.keyHash}
+    where b.account_id = ${options.accountId}::uuid`;
+}
+
+/**
+ * Settles a reservation in one statement: deletes it (if the sweeper has not already), charges `cost` to the
+ * balance (which may go negative only when `cost` exceeds what was reserved), frees the reserved amount,
+ * adds the cost to the key's period counters (starting a counter over when its period changed), writes one
+ * `usage` ledger entry (none for a zero cost), and claims the account's auto top-up if the new balance is
+ * below its threshold. A second settlement of the same reservation fails on the ledger's unique index.
+ */
+export function settleStatement(options: {
+  reservationId: string;
+  accountId: string;
+  keyHash: string;
+  cost: Amount;
+  byokUsage: Amount;
+  periods: PeriodStarts;
+  now: Date;
+  maxTopUpFailures: number;
+  generationId: string | null;
+  model: string | null;
+  description: string;
+  metadata: Record<string, unknown> | null;
+}): SQL {
+  const { cost, byokUsage: byok, periods } = options;
+  const now = options.now.toISOString();
+  return sql`with released as (
+      delete from reservations where id = ${options.reservationId}::uuid returning amount
+    ), balance_row as (
+      update credit_balances set
+        balance = balance - ${cost}::bigint,
+        usage = usage + ${cost}::bigint,
+        reserved = reserved - coalesce((select amount from released), 0),
+        updated_at = now()
+      where account_id = ${options.accountId}::uuid
+      returning balance
+    ), key_row as (
+      update key_spend set
+        reserved = reserved - coalesce((select amount from released), 0),
+        usage = usage + ${cost}::bigint,
+        byok_usage = byok_usage + ${byok}::bigint,
+        usage_daily = (case when day_start >= ${periods.day}::date then usage_daily else 0 end) + ${cost}::bigint,
+        byok_usage_daily = (case when day_start >= ${periods.day}::date then byok_usage_daily else 0 end) + ${byok}::bigint,
+        day_start = greatest(day_start, ${periods.day}::date),
+        usage_weekly = (case when week_start >= ${periods.week}::date then usage_weekly else 0 end) + ${cost}::bigint,
+        byok_usage_weekly = (case when week_start >= ${periods.week}::date then byok_usage_weekly else 0 end) + ${byok}::bigint,
+        week_start = greatest(week_start, ${periods.week}::date),
+        usage_monthly = (case when month_start >= ${periods.month}::date then usage_monthly else 0 end) + ${cost}::bigint,
+        byok_usage_monthly = (case when month_start >= ${periods.month}::date then byok_usage_monthly else 0 end) + ${byok}::bigint,
+        month_start = greatest(month_start, ${periods.month}::date),
+        updated_at = now()
+      where key_hash = ${options.keyHash} and exists (select 1 from balance_row)
+      returning key_hash
+    ), entry as (
+      insert into ledger_entries (account_id, type, amount, balance_after, key_hash, reservation_id, generation_id, model, description, metadata)
+      select ${options.accountId}::uuid, 'usage', -${cost}::bigint, balance, ${options.keyHash}, ${options.reservationId}::uuid,
+        ${options.generationId}, ${options.model}, ${options.description}, ${options.metadata === null ? null : JSON.stringify(options.metadata)}::jsonb
+      from balance_row
+      where ${cost}::bigint <> 0
+      returning id
+    ), top_up as (
+      update auto_top_ups set claimed_at = ${now}::timestamptz, updated_at = now()
+      where account_id = ${options.accountId}::uuid and enabled and amount > 0 and claimed_at is null
+        and failures < ${options.maxTopUpFailures}
+        and (next_attempt_at is null or next_attempt_at <= ${now}::timestamptz)
+        and threshold > (select balance from balance_row)
+      returning account_id
+    )
+    select (select balance from balance_row) as balance,
+           (select amount from released) as released,
+           (select count(*) from key_row)::int as key_updated,
+           (select id from entry) as entry_id,
+           (select count(*) from top_up)::int as top_up_claimed`;
+}
+
+/** Frees a reservation without charging; returns the released amount (no row when it was already gone). */
+export function releaseStatement(reservationId: string): SQL {
+  return sql`with released as (
+      delete from reservations where id = ${reservationId}::uuid returning account_id, key_hash, amount
+    ), balance_row as (
+      update credit_balances as b set reserved = b.reserved - r.amount, updated_at = now()
+      from released as r where b.account_id = r.account_id
+      returning b.account_id
+    ), key_row as (
+      update key_spend as s set reserved = s.reserved - r.amount, updated_at = now()
+      from released as r where s.key_hash = r.key_hash and exists (select 1 from balance_row)
+      returning s.key_hash
+    )
+    select amount, (select count(*) from key_row)::int as key_updated from released`;
+}
+
+/**
+ * Deletes up to `limit` reservations past their expiry (optionally of one account) and gives their amounts
+ * back to the balances and keys, in one statement. Rows being settled right now are skipped (SKIP LOCKED).
+ */
+export function reclaimStatement(options: { now: Date; accountId?: string; limit: number }): SQL {
+  const accountFilter = options.accountId === undefined ? sql`` : sql`and account_id = ${options.accountId}::uuid`;
+  return sql`with expired as (
+      delete from reservations where id in (
+        select id from reservations
+        where expires_at <= ${options.now.toISOString()}::timestamptz ${accountFilter}
+        order by expires_at limit ${options.limit}
+        for update skip locked
+      )
+      returning account_id, key_hash, amount
+    ), per_account as (
+      select account_id, sum(amount)::bigint as total from expired group by account_id
+    ), per_key as (
+      select key_hash, sum(amount)::bigint as total from expired group by key_hash
+    ), balance_rows as (
+      update credit_balances as b set reserved = b.reserved - p.total, updated_at = now()
+      from per_account as p where b.account_id = p.account_id
+      returning b.account_id
+    ), key_rows as (
+      update key_spend as s set reserved = s.reserved - p.total, updated_at = now()
+      from per_key as p where s.key_hash = p.key_hash and exists (select 1 from balance_rows)
+      returning s.key_hash
+    )
+    select (select count(*) from expired)::int as count,
+           (select coalesce(sum(amount), 0) from expired)::bigint as total,
+           (select count(*) from key_rows)::int as keys`;
+}
