@@ -79,6 +79,15 @@ const PRICE_COLUMNS = new Set([
   "priceInternalReasoning",
 ]);
 
+/** JSON with object keys sorted: Postgres `jsonb` reorders keys, which must not count as a change. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
 /** Compares a wanted row with a stored one on the wanted row's fields; prices compare as exact amounts. */
 function differs(wanted: Record<string, unknown>, stored: Record<string, unknown>): boolean {
   for (const [key, value] of Object.entries(wanted)) {
@@ -87,7 +96,7 @@ function differs(wanted: Record<string, unknown>, stored: Record<string, unknown
       if (parseUsd(String(value ?? "0")) !== parseUsd(String(current ?? "0"))) return true;
     } else if (value instanceof Date && current instanceof Date) {
       if (value.getTime() !== current.getTime()) return true;
-    } else if (JSON.stringify(value ?? null) !== JSON.stringify(current ?? null)) {
+    } else if (canonicalJson(value) !== canonicalJson(current)) {
       return true;
     }
   }

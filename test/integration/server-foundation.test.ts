@@ -98,3 +98,17 @@ describe("one server on one port", () => {
     }
   });
 });
+
+describe("catalog writer", () => {
+  it("is idempotent: applying the shipped catalog again changes nothing and keeps the revision", async () => {
+    const before = gateway.services.catalog.snapshot().revision;
+    const summary = await applyCatalog(gateway.services.database.db, readCatalogFile());
+    // The earlier subscription test changed one price; re-applying the file restores it (one update), then nothing.
+    const again = await applyCatalog(gateway.services.database.db, readCatalogFile());
+    expect(summary.inserted).toBe(0);
+    expect(summary.updated).toBeLessThanOrEqual(1);
+    expect(again).toMatchObject({ inserted: 0, updated: 0 });
+    expect(again.revision).toBe(summary.revision);
+    expect(again.revision).toBeGreaterThanOrEqual(before);
+  });
+});

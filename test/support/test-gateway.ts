@@ -26,6 +26,8 @@ export async function startTestGateway(
     CATALOG_POLL_MS: "200",
     SHUTDOWN_GRACE_MS: "2000",
     REDIS_URL: process.env.REDIS_URL,
+    // Each test gateway counts in its own Redis namespace, so files running side by side never share limits.
+    RATE_LIMIT_KEY_PREFIX: `gw:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
     ...options.config,
   });
   const gateway = await startGateway({ config, database: database.handle, env: options.env ?? {} });
