@@ -104,6 +104,7 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
         fee: fee.fee,
         charged: settings.amount + fee.fee,
         attempt: settings.failures + 1,
+        createdAt: new Date(clock.now()),
       })
       .returning();
     if (payment === undefined) throw new Error("payment insert returned nothing");

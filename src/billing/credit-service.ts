@@ -139,6 +139,7 @@ export function createCreditService(options: CreditServiceOptions): CreditServic
           credits: input.credits,
           fee: fee.fee,
           charged: input.credits + fee.fee,
+          createdAt: new Date(clock.now()),
         })
         .returning();
       if (payment === undefined) throw new Error("payment insert returned nothing");

@@ -71,3 +71,22 @@ export function maxAmount(a: Amount, b: Amount): Amount {
 export function minAmount(a: Amount, b: Amount): Amount {
   return a < b ? a : b;
 }
+
+/**
+ * Converts a JSON number (a key limit, a purchase amount sent by a client) to an exact amount through its
+ * shortest decimal form, i.e. the digits the client wrote: `23077.35` becomes 23077.35, whereas formatting the
+ * binary value to 12 places (as `usd` does) gives 23077.349999999999. Throws RangeError for non-finite
+ * numbers and for more than 12 decimal places.
+ */
+export function usdFromJsonNumber(value: number): Amount {
+  if (!Number.isFinite(value)) throw new RangeError(`Not a finite amount: ${value}`);
+  const text = String(value);
+  const exponential = /^(-)?(\d+)(?:\.(\d+))?e([+-]\d+)$/i.exec(text);
+  if (exponential === null) return parseUsd(text);
+  const [, sign = "", whole = "0", fraction = "", exponentText = "0"] = exponential;
+  const digits = `${whole}${fraction}`;
+  const point = whole.length + Number(exponentText);
+  const decimal =
+    point <= 0 ? `0.${"0".repeat(-point)}${digits}` : point >= digits.length ? digits + "0".repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return parseUsd(`${sign}${decimal}`);
+}

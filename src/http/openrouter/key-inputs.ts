@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { CreateKeyInput, UpdateKeyInput } from "../../accounts/key-view.js";
-import { usd } from "../../billing/money.js";
+import { usdFromJsonNumber } from "../../billing/money.js";
 import { invalidRequest } from "../../core/errors.js";
 
 /**
  * Request bodies of `POST /keys` and `PATCH /keys/{hash}`, as OpenRouter documents them, validated with zod
  * and turned into service inputs. A bad field is a 400 naming it. Limits arrive as JSON numbers of USD and
- * are converted to exact amounts here (through their decimal text, never float arithmetic).
+ * are converted to exact amounts here through the digits the client wrote (`usdFromJsonNumber`).
  */
 
 const limitSchema = z.number().finite().min(0).max(1_000_000).nullable();
@@ -42,8 +42,13 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   throw invalidRequest(`Invalid request body${field === undefined ? "" : ` at ${field}`}: ${issue?.message ?? "invalid"}`, field);
 }
 
-function amountOrNull(value: number | null | undefined): bigint | null | undefined {
-  return value === undefined ? undefined : value === null ? null : usd(value);
+function amountOrNull(value: number | null | undefined, field: string): bigint | null | undefined {
+  if (value === undefined || value === null) return value;
+  try {
+    return usdFromJsonNumber(value);
+  } catch {
+    throw invalidRequest(`${field} has more than 12 decimal places`, field);
+  }
 }
 
 function dateOrNull(value: string | null | undefined): Date | null | undefined {
@@ -55,7 +60,7 @@ export function parseCreateKeyBody(body: unknown): CreateKeyInput {
   return {
     accountId: parsed.workspace_id,
     name: parsed.name,
-    spendLimit: amountOrNull(parsed.limit),
+    spendLimit: amountOrNull(parsed.limit, "limit"),
     limitReset: parsed.limit_reset,
     includeByokInLimit: parsed.include_byok_in_limit,
     expiresAt: dateOrNull(parsed.expires_at),
@@ -68,7 +73,7 @@ export function parseUpdateKeyBody(body: unknown): UpdateKeyInput {
   return {
     name: parsed.name,
     disabled: parsed.disabled,
-    spendLimit: amountOrNull(parsed.limit),
+    spendLimit: amountOrNull(parsed.limit, "limit"),
     limitReset: parsed.limit_reset,
     includeByokInLimit: parsed.include_byok_in_limit,
     expiresAt: dateOrNull(parsed.expires_at),
