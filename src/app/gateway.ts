@@ -10,7 +10,8 @@ import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
 import { createCompletionService } from "../completions/completion-service.js";
-import { NO_ADMISSION, NO_BILLING } from "../completions/completion-ports.js";
+import { createLedgerBilling } from "../completions/ledger-billing.js";
+import { createLimiterAdmission } from "../limits/limiter-admission.js";
 import { createGenerationRecorder } from "../generations/generation-recorder.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { createUpstreamDispatcher } from "../providers/shared/create-upstream-dispatcher.js";
@@ -58,12 +59,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db });
-  const completions = createCompletionService({ catalog, providers, billing: NO_BILLING, admission: NO_ADMISSION, recorder: generations });
   // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
   const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
   const tenancy = createAccountServices({ db: database.db, config });
+  const completions = createCompletionService({
+    catalog,
+    providers,
+    billing: createLedgerBilling(tenancy.ledger),
+    admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
+    recorder: generations,
+  });
   const services: GatewayServices = {
     config,
     database,
@@ -102,7 +109,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         catalog.stop();
         await tenancy.sweeper.stop();
         await webSockets.close();
-        await app.close();
+        // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
+        const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+        await app.close().finally(() => clearInterval(sweepIdle));
         await generations.close();
         await limits.close();
         await redis?.quit().catch(() => redis.disconnect());

@@ -33,15 +33,3 @@ export interface CompletionAdmission {
   /** Throws a 429 GatewayError when a rate limit or the free-tier quota refuses the request. */
   admit(principal: Principal, request: { modelId: string; isFree: boolean }): Promise<AdmissionTicket>;
 }
-
-/** Billing that never charges, for deployments (and tests) without accounts. */
-export const NO_BILLING: CompletionBilling = {
-  hold: async (_principal, maxCost) => ({ id: "none", maxCost }),
-  settle: async () => {},
-  release: async () => {},
-};
-
-/** Admission that admits everything. */
-export const NO_ADMISSION: CompletionAdmission = {
-  admit: async () => ({ recordTokens: async () => {} }),
-};

@@ -66,7 +66,7 @@ export function chatCompletionBody(result: CompletionResult): Record<string, unk
     message,
   };
   if (result.error !== undefined) choice.error = toErrorEnvelope(result.error).error;
-  return { ...envelopeHead(result, "chat.completion"), system_fingerprint: null, choices: [choice], usage: usageBody(result) };
+  return { ...envelopeHead(result, "chat.completion"), choices: [choice], usage: usageBody(result) };
 }
 
 /** The legacy `/completions` body. */
@@ -83,7 +83,6 @@ export function textCompletionBody(result: CompletionResult): Record<string, unk
 export function chatChunk(servedBy: ServedBy, delta: Record<string, unknown>, finish?: { reason: string | null; native: string | null }): Record<string, unknown> {
   return {
     ...envelopeHead(servedBy, "chat.completion.chunk"),
-    system_fingerprint: null,
     choices: [{ index: 0, delta, finish_reason: finish?.reason ?? null, native_finish_reason: finish?.native ?? null, logprobs: null }],
   };
 }
@@ -98,7 +97,7 @@ export function textChunk(servedBy: ServedBy, text: string, finish?: { reason: s
 
 /** The final chunk of a stream: usage (with cost), no choices. */
 export function usageChunk(result: CompletionResult, object: "chat.completion.chunk" | "text_completion"): Record<string, unknown> {
-  return { ...envelopeHead(result, object), system_fingerprint: null, choices: [], usage: usageBody(result) };
+  return { ...envelopeHead(result, object), choices: [], usage: usageBody(result) };
 }
 
 /** The chunk that ends a stream whose upstream failed after output began (OpenRouter's mid-stream error). */

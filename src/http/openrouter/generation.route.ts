@@ -9,7 +9,7 @@ import { requirePrincipal } from "./serve-completion.js";
 const query = z.object({ id: z.string().min(1) });
 
 /** OpenRouter's generation object. https://openrouter.ai/docs/api-reference/get-a-generation */
-export function generationBody(row: GenerationRow): Record<string, unknown> {
+export function generationBody(row: GenerationRow, providerName: (slug: string) => string): Record<string, unknown> {
   return {
     id: row.id,
     request_id: row.id,
@@ -27,13 +27,13 @@ export function generationBody(row: GenerationRow): Record<string, unknown> {
     provider_name: row.providerName,
     router: null,
     provider_responses: row.providerResponses.map((attempt) => ({
-      provider_name: attempt.provider,
+      provider_name: providerName(attempt.provider),
       endpoint_id: String(attempt.endpointId),
       status: attempt.status,
       latency: attempt.latencyMs,
       error_type: attempt.errorType,
     })),
-    data_region: null,
+    data_region: "global",
     service_tier: null,
     is_byok: false,
     web_search_engine: null,
@@ -74,6 +74,7 @@ export function registerGenerationRoute(app: FastifyInstance, services: GatewayS
     const row = await services.generations.find(parsed.data.id);
     const visible = row !== undefined && (principal.kind === "management" || row.accountId === principal.accountId);
     if (!visible) throw notFound(`Generation ${parsed.data.id} not found`);
-    return { data: generationBody(row) };
+    const providers = services.catalog.snapshot().providers;
+    return { data: generationBody(row, (slug) => providers.get(slug)?.name ?? slug) };
   });
 }

@@ -4,6 +4,9 @@ import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
 import { registerKeysRoute } from "./keys.route.js";
+import { registerChatCompletionsRoute } from "./chat-completions.route.js";
+import { registerCompletionsRoute } from "./completions.route.js";
+import { registerGenerationRoute } from "./generation.route.js";
 import { registerModelEndpointsRoute } from "./model-endpoints.route.js";
 import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
@@ -19,4 +22,7 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerKeysRoute(app, options.services);
   registerKeyByHashRoute(app, options.services);
   registerCreditsRoute(app, options.services);
+  registerChatCompletionsRoute(app, options.services);
+  registerCompletionsRoute(app, options.services);
+  registerGenerationRoute(app, options.services);
 }
