@@ -2,8 +2,9 @@ import type { Principal } from "../auth/principal.js";
 import { GatewayError, invalidRequest, notFound } from "../core/errors.js";
 
 /**
- * Which accounts a caller may read or change. API keys and account-bound management keys see exactly their
- * own account; operator keys (management, no account) see all. Services call these before touching any
+ * Which accounts a caller may read or change. API keys see exactly their own account; management keys
+ * (which belong to no account) see all. The scope is derived from the key's account, so a management key
+ * bound to one account (the schema allows it) would be confined to it. Services call these before touching any
  * account-scoped row, so a foreign id behaves exactly like a missing one (404): a key never learns whether
  * another account's key, payment or ledger exists.
  */

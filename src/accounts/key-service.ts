@@ -16,8 +16,7 @@ import { isOperator } from "./require-principal.js";
 /**
  * API and management keys. Every method takes the caller and enforces who may do what, so REST and GraphQL
  * cannot differ:
- * - operator keys (management, no account) manage every key, including other management keys;
- * - account-bound management keys manage their account's keys;
+ * - management keys manage every key, including other management keys (which belong to no account);
  * - API keys may see and manage their own account's API keys (as the account owner does on OpenRouter's
  *   website), except that a key with a spend limit may not create or change keys, so a budgeted key handed
  *   to an application cannot mint itself a bigger budget. API keys never see management keys.
@@ -116,14 +115,14 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
     async create(principal, input) {
       assertMayManageKeys(principal);
       const kind = input.kind ?? "api";
-      if (kind === "management" && principal.kind !== "management") {
-        throw new GatewayError("permission_denied", "Only management keys can create management keys");
+      if (kind === "management") {
+        // Management keys administer every account, so only a management key may create one, and it belongs to none.
+        if (!isOperator(principal)) throw new GatewayError("permission_denied", "Only management keys can create management keys");
+        if (input.accountId !== undefined && input.accountId !== null) {
+          throw invalidRequest("A management key belongs to no account: omit the account", "account_id");
+        }
       }
-      // An operator may create another operator key by naming no account.
-      const accountId =
-        kind === "management" && isOperator(principal) && (input.accountId === undefined || input.accountId === null)
-          ? null
-          : targetAccount(principal, input.accountId, "account_id");
+      const accountId = kind === "management" ? null : targetAccount(principal, input.accountId, "account_id");
       if (accountId !== null) {
         if (!isAccountId(accountId)) throw notFound("Account not found");
         const exists = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).limit(1);

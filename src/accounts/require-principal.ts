@@ -39,7 +39,10 @@ export function requireManagementPrincipal(principal: Principal | null): Managem
   return caller as ManagementPrincipal;
 }
 
-/** Whether the caller is an operator: a management key bound to no account (MANAGEMENT_KEY or one like it). */
+/**
+ * Whether the caller is an operator: a management key bound to no account (MANAGEMENT_KEY, or one created by
+ * a management key; every management key is one today).
+ */
 export function isOperator(principal: Principal): boolean {
   return principal.kind === "management" && principal.accountId === null;
 }
@@ -48,7 +51,7 @@ export function isOperator(principal: Principal): boolean {
 export function requireOperator(principal: Principal | null): ManagementPrincipal {
   const caller = requirePrincipal(principal);
   if (!isOperator(caller)) {
-    throw new GatewayError("permission_denied", "Only an operator management key (not bound to an account) can perform this operation", {
+    throw new GatewayError("permission_denied", "Only management keys can perform this operation", {
       metadata: { reason: "not_operator" },
     });
   }

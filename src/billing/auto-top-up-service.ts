@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Principal } from "../auth/principal.js";
 import { targetAccount } from "../accounts/account-scope.js";
@@ -30,6 +30,8 @@ export interface AutoTopUpService {
   configure(principal: Principal, input: AutoTopUpInput): Promise<AutoTopUpRow>;
   /** The account's settings (disabled defaults when never configured); no scope check. */
   settingsOf(accountId: string): Promise<AutoTopUpRow>;
+  /** Settings of several accounts in key order (DataLoader batch); no scope check. */
+  loadSettings(accountIds: readonly string[]): Promise<AutoTopUpRow[]>;
   /** Pays for a claim the ledger made; never throws (failures are recorded). Tracked by `idle()`. */
   runClaimed(accountId: string): Promise<void>;
   /** Claims and runs top-ups whose backoff has elapsed, and frees claims abandoned by a crashed instance. */
@@ -193,6 +195,13 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
     async settingsOf(accountId) {
       const [row] = await db.select().from(autoTopUps).where(eq(autoTopUps.accountId, accountId)).limit(1);
       return row ?? defaults(accountId);
+    },
+
+    async loadSettings(accountIds) {
+      if (accountIds.length === 0) return [];
+      const rows = await db.select().from(autoTopUps).where(inArray(autoTopUps.accountId, [...accountIds]));
+      const byId = new Map(rows.map((row) => [row.accountId, row]));
+      return accountIds.map((id) => byId.get(id) ?? defaults(id));
     },
 
     runClaimed: track,

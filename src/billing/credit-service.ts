@@ -42,6 +42,7 @@ export interface PurchaseResult {
 }
 
 export interface BalanceChange {
+  accountId: string;
   balance: Amount;
   ledgerEntryIds: string[];
 }
@@ -118,7 +119,7 @@ export function createCreditService(options: CreditServiceOptions): CreditServic
           metadata: input.metadata ?? null,
         })
         .returning({ id: ledgerEntries.id });
-      return { balance: updated.balance, ledgerEntryIds: entry === undefined ? [] : [String(entry.id)] };
+      return { accountId: input.accountId, balance: updated.balance, ledgerEntryIds: entry === undefined ? [] : [String(entry.id)] };
     });
   }
 

@@ -1,4 +1,6 @@
 import type { GatewayServices } from "../app/services.js";
+import type { AccountLoaders } from "./accounts/accounts.loaders.js";
+import { createAccountLoaders } from "./accounts/accounts.loaders.js";
 import type { CatalogLoaders } from "./catalog/catalog.loaders.js";
 import { createCatalogLoaders } from "./catalog/catalog.loaders.js";
 import { createRateLimitsLoader } from "./limits/rate-limits.loaders.js";
@@ -9,10 +11,11 @@ import { createRateLimitsLoader } from "./limits/rate-limits.loaders.js";
  */
 export interface Loaders {
   services: GatewayServices;
+  accounts: AccountLoaders;
   catalog: CatalogLoaders;
   rateLimits: ReturnType<typeof createRateLimitsLoader>;
 }
 
 export function createLoaders(services: GatewayServices): Loaders {
-  return { services, catalog: createCatalogLoaders(services.database.db), rateLimits: createRateLimitsLoader(services.rateLimitSettings) };
+  return { services, accounts: createAccountLoaders(services), catalog: createCatalogLoaders(services.database.db), rateLimits: createRateLimitsLoader(services.rateLimitSettings) };
 }

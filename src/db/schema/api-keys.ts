@@ -14,9 +14,9 @@ export type LimitReset = "daily" | "weekly" | "monthly";
  * as OpenRouter's `hash`), `label` a masked form for display. Deleting a key sets `deleted_at` (ledger entries
  * keep pointing at it); a deleted, disabled or expired key fails authentication.
  *
- * Business rules: an `api` key always belongs to an account; a `management` key without an account
- * administers every account (like the MANAGEMENT_KEY environment variable), one with an account only that
- * account. `spend_limit` (pico-dollars, null = unlimited) counts usage since the last reset in `limit_reset`
+ * Business rules: an `api` key always belongs to an account; a `management` key belongs to none and
+ * administers every account, like the MANAGEMENT_KEY environment variable (the services create them without
+ * an account; the column allows one so that account-scoped administrators can be added later). `spend_limit` (pico-dollars, null = unlimited) counts usage since the last reset in `limit_reset`
  * (null = lifetime); `include_byok_in_limit` adds bring-your-own-key spend to it.
  */
 export const apiKeys = pgTable(

@@ -17,9 +17,9 @@ const listQuery = z.object({
 });
 
 /**
- * `GET /api/v1/keys` and `POST /api/v1/keys`, for management keys only (403 otherwise). An account-bound
- * management key sees and creates keys of its own account; an operator key sees all and names the account
- * to create in with `workspace_id`. `POST` answers 201 with the plaintext `key`, the only time it is shown.
+ * `GET /api/v1/keys` and `POST /api/v1/keys`, for management keys only (403 otherwise). A management key sees
+ * every account's API keys (`workspace_id` narrows to one account) and names the account to create in with
+ * `workspace_id`. `POST` answers 201 with the plaintext `key`, the only time it is shown.
  */
 export function registerKeysRoute(app: FastifyInstance, services: GatewayServices): void {
   app.get("/keys", async (request) => {
@@ -38,7 +38,7 @@ export function registerKeysRoute(app: FastifyInstance, services: GatewayService
     const principal = requireManagementPrincipal(await services.authenticate(request.headers.authorization));
     const input = parseCreateKeyBody(request.body);
     if (isOperator(principal) && input.accountId === undefined) {
-      throw invalidRequest("An operator key must name the account to create the key in (workspace_id)", "workspace_id");
+      throw invalidRequest("A management key must name the account to create the key in (workspace_id)", "workspace_id");
     }
     const created = await services.keys.create(principal, input);
     return reply.code(201).send({ data: serializeKeyInfo(created.key), key: created.plaintext });
