@@ -1,5 +1,6 @@
 import type { EndpointPricing } from "../../catalog/catalog-snapshot.js";
 import { formatUsd } from "../../billing/money.js";
+import type { ListingPricing } from "../../catalog/model-query.js";
 
 /**
  * OpenRouter's `pricing` object: USD per token (per request for `request`, per image for `image`) as decimal
@@ -15,16 +16,8 @@ export interface OpenRouterPricing {
   input_cache_write?: string;
 }
 
-/** The catalog's seven prices as exact decimal strings (`ListingPricing` of `model-query.ts` has this shape). */
-export interface DecimalPricing {
-  prompt: string;
-  completion: string;
-  request: string;
-  image: string;
-  inputCacheRead: string;
-  inputCacheWrite: string;
-  internalReasoning: string;
-}
+/** The catalog's seven prices as exact decimal strings, as the model listing query returns them. */
+export type DecimalPricing = ListingPricing;
 
 function isZero(price: string): boolean {
   return /^0*(\.0*)?$/.test(price);
