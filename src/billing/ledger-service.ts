@@ -6,7 +6,6 @@ import { creditBalances, ledgerEntries } from "../db/schema/index.js";
 import type { Clock } from "./clock.js";
 import { periodStarts } from "./limit-periods.js";
 import {
-  affordabilityStatement,
   reclaimStatement,
   releaseStatement,
   reserveStatement,
@@ -22,7 +21,7 @@ import { isUniqueViolation, queryRows, toAmount, toAmountOrNull } from "./sql-ro
  * The ledger service: the money side of every model call. The completions pipeline uses it in three steps:
  *
  * 1. `reserve({ accountId, keyHash, maxCost })` before dispatching, with the most the request can cost.
- *    It atomically (one transaction, conditional updates) holds `maxCost` against the account's spendable
+ *    It atomically (one statement: both rows locked, both budgets checked, then conditional updates) holds `maxCost` against the account's spendable
  *    balance (`balance - reserved`) and against the calling key's spend limit in its current period, and
  *    returns a {@link Reservation}. When either cannot cover it, it throws {@link PaymentRequiredError} (402)
  *    saying how much was affordable and which budget refused (`limit_source`: `credits` or `key_limit`).
@@ -123,8 +122,23 @@ export interface LedgerServiceOptions {
 
 const PERIOD_NAMES: Record<string, string> = { daily: " today", weekly: " this week", monthly: " this month" };
 
-/** Thrown inside the reserve transaction to roll it back. */
-class ReservationRefused extends Error {}
+/** Postgres aborted the statement to break a deadlock (SQLSTATE 40P01); running it again is safe. */
+function isDeadlock(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    if (typeof current === "object" && "code" in current && (current as { code?: unknown }).code === "40P01") return true;
+    current = typeof current === "object" && "cause" in current ? (current as { cause?: unknown }).cause : undefined;
+  }
+  return false;
+}
+
+async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isDeadlock(error)) throw error;
+    return run();
+  }
+}
 
 const ZERO_BALANCE: BalanceFigures = { balance: 0n, reserved: 0n, available: 0n, purchased: 0n, usage: 0n };
 
@@ -157,20 +171,19 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     }
   }
 
-  async function refusal(request: ReserveRequest): Promise<PaymentRequiredError> {
-    const periods = periodStarts(clock.now());
-    const [row] = await queryRows(db, affordabilityStatement({ accountId: request.accountId, keyHash: request.keyHash, periods }));
-    const balance = toAmount(row?.balance);
-    const credits = balance < 0n ? 0n : maxAmount(0n, balance - toAmount(row?.reserved));
-    const spendLimit = toAmountOrNull(row?.spend_limit);
-    const keyLeft = spendLimit === null ? null : maxAmount(0n, spendLimit - toAmount(row?.limit_usage) - toAmount(row?.key_reserved));
+  /** The 402 for a refused reservation, from the figures the reserve statement decided on. */
+  function refusal(request: ReserveRequest, row: Record<string, unknown>): PaymentRequiredError {
+    const balance = toAmount(row.balance);
+    const credits = balance < 0n ? 0n : maxAmount(0n, balance - toAmount(row.reserved));
+    const spendLimit = toAmountOrNull(row.spend_limit);
+    const keyLeft = spendLimit === null ? null : maxAmount(0n, spendLimit - toAmount(row.limit_usage) - toAmount(row.key_reserved));
     const limitSource: LimitSource = keyLeft !== null && keyLeft < credits ? "key_limit" : "credits";
     const affordable = keyLeft === null ? credits : minAmount(credits, keyLeft);
     const needed = formatUsd(request.maxCost);
     const message =
       limitSource === "key_limit"
         ? `This key's spend limit is reached: the request needs up to $${needed} but the key has $${formatUsd(affordable)} left` +
-          `${PERIOD_NAMES[String(row?.limit_reset)] ?? ""}. ` +
+          `${PERIOD_NAMES[String(row.limit_reset)] ?? ""}. ` +
           "Raise the key's limit, wait for it to reset, or ask for fewer max_tokens."
         : balance < 0n
           ? `The account's balance is negative ($${formatUsd(balance)}): add credits to make requests`
@@ -179,7 +192,8 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     return new PaymentRequiredError({ message, affordable, requested: request.maxCost, limitSource });
   }
 
-  async function tryReserve(request: ReserveRequest): Promise<Reservation | undefined> {
+  /** One attempt: the reservation, or the figures that refused it. */
+  async function tryReserve(request: ReserveRequest): Promise<{ reservation: Reservation } | { refusedBy: Record<string, unknown> }> {
     const id = randomUUID();
     const now = clock.now();
     const expiresAt = new Date(now + options.reservationTtlMs);
@@ -191,16 +205,12 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       expiresAt,
       periods: periodStarts(now),
     });
-    try {
-      await db.transaction(async (tx) => {
-        const [row] = await queryRows(tx, statement);
-        if (Number(row?.inserted ?? 0) !== 1) throw new ReservationRefused();
-      });
-    } catch (error) {
-      if (error instanceof ReservationRefused) return undefined;
-      throw error;
+    const [row] = await withDeadlockRetry(() => queryRows(db, statement));
+    if (row === undefined) {
+      throw new GatewayError("server", `No credit balance or key spend row for account ${request.accountId} and key ${request.keyHash}`);
     }
-    return { id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt };
+    if (Number(row.inserted ?? 0) !== 1) return { refusedBy: row };
+    return { reservation: { id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt } };
   }
 
   const service: LedgerService = {
@@ -216,15 +226,15 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
           expiresAt: new Date(clock.now() + options.reservationTtlMs),
         };
       }
-      const reservation = await tryReserve(request);
-      if (reservation !== undefined) return reservation;
+      let attempt = await tryReserve(request);
+      if ("reservation" in attempt) return attempt.reservation;
       // Funds may be stuck in reservations a crashed instance left behind: reclaim them and try once more.
       const reclaimed = await service.reclaimExpired({ accountId: request.accountId });
       if (reclaimed.count > 0) {
-        const retried = await tryReserve(request);
-        if (retried !== undefined) return retried;
+        attempt = await tryReserve(request);
+        if ("reservation" in attempt) return attempt.reservation;
       }
-      throw await refusal(request);
+      throw refusal(request, attempt.refusedBy);
     },
 
     async settle(reservation, actualCost, details = {}) {
@@ -240,23 +250,21 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       };
       let row: Record<string, unknown> | undefined;
       try {
-        [row] = await queryRows(
-          db,
-          settleStatement({
-            reservationId: reservation.id,
-            accountId: reservation.accountId,
-            keyHash: reservation.keyHash,
-            cost: actualCost,
-            byokUsage: details.byokUsage ?? 0n,
-            periods: periodStarts(now),
-            now: new Date(now),
-            maxTopUpFailures: options.maxTopUpFailures,
-            generationId: details.generationId ?? null,
-            model: details.model ?? null,
-            description,
-            metadata,
-          }),
-        );
+        const statement = settleStatement({
+          reservationId: reservation.id,
+          accountId: reservation.accountId,
+          keyHash: reservation.keyHash,
+          cost: actualCost,
+          byokUsage: details.byokUsage ?? 0n,
+          periods: periodStarts(now),
+          now: new Date(now),
+          maxTopUpFailures: options.maxTopUpFailures,
+          generationId: details.generationId ?? null,
+          model: details.model ?? null,
+          description,
+          metadata,
+        });
+        [row] = await withDeadlockRetry(() => queryRows(db, statement));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         return alreadySettled(reservation, actualCost);
@@ -277,7 +285,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
 
     async release(reservation) {
       if (reservation.amount === 0n) return;
-      await queryRows(db, releaseStatement(reservation.id));
+      await withDeadlockRetry(() => queryRows(db, releaseStatement(reservation.id)));
     },
 
     assertAccountInGoodStanding,
@@ -313,10 +321,8 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     },
 
     async reclaimExpired(reclaimOptions = {}) {
-      const [row] = await queryRows(
-        db,
-        reclaimStatement({ now: new Date(clock.now()), accountId: reclaimOptions.accountId, limit: reclaimOptions.limit ?? 500 }),
-      );
+      const statement = reclaimStatement({ now: new Date(clock.now()), accountId: reclaimOptions.accountId, limit: reclaimOptions.limit ?? 500 });
+      const [row] = await withDeadlockRetry(() => queryRows(db, statement));
       return { count: Number(row?.count ?? 0), amount: toAmount(row?.total) };
     },
   };

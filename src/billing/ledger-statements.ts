@@ -8,8 +8,9 @@ import type { Amount } from "./money.js";
  * to a balance, its ledger entry, the key's spend and the reservation row commit together or not at all.
  *
  * Lock order: every statement locks the account's `credit_balances` row before the key's `key_spend` row
- * (the key CTE reads the balance CTE's output, which forces the order), so reservations, settlements and
- * releases running at once on other connections cannot deadlock one another.
+ * (the key CTE reads the balance CTE's output, which forces the order; the reservation locks both in FROM
+ * order), so reservations, settlements and releases running at once on other connections do not deadlock
+ * one another. The ledger service still retries a statement Postgres aborts as a deadlock, once.
  */
 
 /**
@@ -30,9 +31,13 @@ export function limitUsageSql(periods: PeriodStarts): SQL {
 }
 
 /**
- * Takes `amount` from the account's spendable balance and from the key's limit, and records the reservation.
- * Each update is conditional; the caller runs this in a transaction and rolls back unless both succeeded.
- * Returns one row `{ balance_ok, key_ok }`.
+ * Takes `amount` from the account's spendable balance and from the key's limit, and records the reservation,
+ * in one statement (one round trip; the rows stay locked only while it runs and commits). `locked` takes
+ * both rows FOR UPDATE, which under READ COMMITTED waits for concurrent writers and then reads the latest
+ * committed values; both budgets are checked on those values and the updates run only when both suffice,
+ * so the statement applies entirely or not at all. It returns the values it decided on, so a refusal can say
+ * how much was affordable without another query. `credit_balances` comes first in FROM so its row is locked
+ * before the key's, the order every other statement here uses.
  */
 export function reserveStatement(options: {
   id: string;
@@ -43,36 +48,34 @@ export function reserveStatement(options: {
   periods: PeriodStarts;
 }): SQL {
   const { id, accountId, keyHash, amount } = options;
-  return sql`with balance_row as (
+  return sql`with locked as (
+      select b.balance, b.reserved, k.spend_limit, k.limit_reset,
+        ${limitUsageSql(options.periods)} as limit_usage, s.reserved as key_reserved
+      from credit_balances as b, key_spend as s, api_keys as k
+      where b.account_id = ${accountId}::uuid and s.key_hash = ${keyHash} and k.hash = s.key_hash and k.account_id = b.account_id
+      for update of b, s
+    ), decision as (
+      select balance >= 0 and balance - reserved >= ${amount}::bigint as credits_ok,
+        (spend_limit is null or spend_limit - limit_usage - key_reserved >= ${amount}::bigint) as key_ok
+      from locked
+    ), balance_row as (
       update credit_balances set reserved = reserved + ${amount}::bigint, updated_at = now()
-      where account_id = ${accountId}::uuid and balance >= 0 and balance - reserved >= ${amount}::bigint
+      where account_id = ${accountId}::uuid and exists (select 1 from decision where credits_ok and key_ok)
       returning account_id
     ), key_row as (
-      update key_spend as s set reserved = s.reserved + ${amount}::bigint, updated_at = now()
-      from api_keys as k
-      where s.key_hash = ${keyHash} and k.hash = s.key_hash and k.account_id = ${accountId}::uuid
-        and exists (select 1 from balance_row)
-        and (k.spend_limit is null or k.spend_limit - ${limitUsageSql(options.periods)} - s.reserved >= ${amount}::bigint)
-      returning s.key_hash
+      update key_spend set reserved = reserved + ${amount}::bigint, updated_at = now()
+      where key_hash = ${keyHash} and exists (select 1 from balance_row)
+      returning key_hash
     ), inserted as (
       insert into reservations (id, account_id, key_hash, amount, expires_at)
       select ${id}::uuid, ${accountId}::uuid, ${keyHash}, ${amount}::bigint, ${options.expiresAt.toISOString()}::timestamptz
-      where exists (select 1 from key_row)
+      where exists (select 1 from balance_row)
       returning id
     )
-    select (select count(*) from balance_row)::int as balance_ok,
-           (select count(*) from key_row)::int as key_ok,
-           (select count(*) from inserted)::int as inserted`;
-}
-
-/** What a refused reservation could have had: spendable credits and what is left of the key's limit. */
-export function affordabilityStatement(options: { accountId: string; keyHash: string; periods: PeriodStarts }): SQL {
-  return sql`select b.balance, b.reserved, k.spend_limit, k.limit_reset,
-      ${limitUsageSql(options.periods)} as limit_usage, s.reserved as key_reserved
-    from credit_balances as b
-    left join api_keys as k on k.hash = ${options.keyHash}
-    left join key_spend as s on s.key_hash = ${options.keyHash}
-    where b.account_id = ${options.accountId}::uuid`;
+    select l.balance, l.reserved, l.spend_limit, l.limit_reset, l.limit_usage, l.key_reserved,
+           (select count(*) from key_row)::int as key_updated,
+           (select count(*) from inserted)::int as inserted
+    from locked as l`;
 }
 
 /**
