@@ -175,6 +175,36 @@ describe("revocation across instances", () => {
     await expect(otherInstance.authenticate(header)).rejects.toMatchObject({ status: 401, message: "API key is disabled" });
   });
 
+  it.skipIf(process.env.DATABASE_URL === undefined || process.env.DATABASE_URL === "")(
+    "a key disabled through one gateway stops working on a second gateway on the same Postgres within 5 s",
+    async () => {
+      const second = await startTestGateway({
+        config: { MANAGEMENT_KEY },
+        database: { ...gateway.database, handle: await gateway.database.reopen(), destroy: async () => {} },
+      });
+      try {
+        const plaintext = await createApiKey("seen by two instances");
+        const ask = async (url: string) =>
+          (await fetch(`${url}/api/v1/key`, { headers: { authorization: `Bearer ${plaintext}` } })).status;
+        expect(await ask(second.url)).toBe(200); // now cached on the second instance
+        const disabledAt = Date.now();
+        await fetch(`${gateway.url}/api/v1/keys/${hashApiKey(plaintext)}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${MANAGEMENT_KEY}`, "content-type": "application/json" },
+          body: JSON.stringify({ disabled: true }),
+        });
+        expect(await ask(gateway.url)).toBe(401);
+        while ((await ask(second.url)) === 200) {
+          expect(Date.now() - disabledAt).toBeLessThan(5000);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(Date.now() - disabledAt).toBeLessThan(5000);
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
   it("never caches for longer than 3 s even when configured to", async () => {
     const clock = manualClock(Date.now());
     const instance = createAuthenticator({ db: gateway.services.database.db, clock, cacheTtlMs: 60_000 });
