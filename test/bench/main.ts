@@ -1,0 +1,24 @@
+import "reflect-metadata";
+import { cpus, totalmem } from "node:os";
+import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
+import type { BenchRow } from "./gateway-overhead.bench.js";
+import { runLedgerBench } from "./ledger.bench.js";
+
+/**
+ * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
+ * call through the gateway, plus the ledger's reservation throughput. Prints tables; no assertions (speed
+ * targets are checked here, never by timed tests). BENCH_ROUNDS and BENCH_LOAD scale the run.
+ */
+function printTable(title: string, rows: BenchRow[]): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 400);
+const loadRequests = Number(process.env.BENCH_LOAD ?? 2000);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, database ${process.env.DATABASE_URL ? "Postgres" : "PGlite"}`);
+printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests }));
+
+console.log("\nLedger: reservation + settlement on one hot account");
+console.table(await runLedgerBench());
+process.exit(0);
