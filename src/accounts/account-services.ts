@@ -42,6 +42,8 @@ export interface AccountServices {
  */
 export function createAccountServices(options: {
   db: Database;
+  /** Sessions that do not wait for the disk, for holds (see `DatabaseHandle.relaxed`); defaults to `db`. */
+  relaxedDb?: Database;
   config: Config;
   clock?: Clock;
   paymentProvider?: PaymentProvider;
@@ -67,6 +69,7 @@ export function createAccountServices(options: {
   });
   const ledger = createLedgerService({
     db,
+    ...(options.relaxedDb === undefined ? {} : { relaxedDb: options.relaxedDb }),
     clock,
     reservationTtlMs: config.RESERVATION_TTL_MS,
     maxTopUpFailures: config.AUTO_TOP_UP_MAX_FAILURES,

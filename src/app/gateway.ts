@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
 import type { Config } from "../config/config.js";
 import { createCatalogService } from "../catalog/catalog-service.js";
 import { seedCatalogIfEmpty } from "../catalog/seed.js";
@@ -46,6 +47,7 @@ export interface StartGatewayOptions {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  const logger = pino({ level: config.LOG_LEVEL });
   const database =
     options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   await database.migrate();
@@ -63,13 +65,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
-  const tenancy = createAccountServices({ db: database.db, config });
+  const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config });
   const completions = createCompletionService({
     catalog,
     providers,
     billing: createLedgerBilling(tenancy.ledger),
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
+    logger,
   });
   const services: GatewayServices = {
     config,
@@ -91,7 +94,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     rateLimitSettings,
   };
   const schema = await buildGatewaySchema(pubSub);
-  const app = await buildHttpApp({ services, schema });
+  const app = await buildHttpApp({ services, schema, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
   catalog.start();
@@ -112,6 +115,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close().finally(() => clearInterval(sweepIdle));
+        await completions.drain();
         await generations.close();
         await limits.close();
         await redis?.quit().catch(() => redis.disconnect());

@@ -111,6 +111,12 @@ export interface BalanceFigures {
 
 export interface LedgerServiceOptions {
   db: Database;
+  /**
+   * Where holds are written and released: sessions that do not wait for the disk (see
+   * `DatabaseHandle.relaxed`). A hold lost in a crash is harmless (its request died too), and the durable
+   * settlement that follows makes it durable. Defaults to `db`.
+   */
+  relaxedDb?: Database;
   clock: Clock;
   /** How long a reservation lives before the sweeper may reclaim it. */
   reservationTtlMs: number;
@@ -148,6 +154,7 @@ function figures(row: { balance: Amount; reserved: Amount; purchased: Amount; us
 
 export function createLedgerService(options: LedgerServiceOptions): LedgerService {
   const { db, clock } = options;
+  const holdsDb = options.relaxedDb ?? db;
 
   async function readBalance(accountId: string): Promise<BalanceFigures | undefined> {
     const rows = await db
@@ -205,7 +212,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       expiresAt,
       periods: periodStarts(now),
     });
-    const [row] = await withDeadlockRetry(() => queryRows(db, statement));
+    const [row] = await withDeadlockRetry(() => queryRows(holdsDb, statement));
     if (row === undefined) {
       throw new GatewayError("server", `No credit balance or key spend row for account ${request.accountId} and key ${request.keyHash}`);
     }
@@ -285,7 +292,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
 
     async release(reservation) {
       if (reservation.amount === 0n) return;
-      await withDeadlockRetry(() => queryRows(db, releaseStatement(reservation.id)));
+      await withDeadlockRetry(() => queryRows(holdsDb, releaseStatement(reservation.id)));
     },
 
     assertAccountInGoodStanding,

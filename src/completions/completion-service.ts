@@ -64,6 +64,8 @@ export interface CompletionRun {
 export interface CompletionService {
   generate(request: ChatRequest, run: CompletionRun): Promise<CompletionResult>;
   stream(request: ChatRequest, run: CompletionRun): Promise<CompletionStream>;
+  /** Resolves once every settlement started so far is written (shutdown waits for it; so do tests). */
+  drain(): Promise<void>;
 }
 
 interface Attempt {
@@ -92,6 +94,12 @@ export function createCompletionService(options: {
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
+  const pendingSettlements = new Set<Promise<void>>();
+
+  function track(settlement: Promise<void>): void {
+    pendingSettlements.add(settlement);
+    void settlement.finally(() => pendingSettlements.delete(settlement));
+  }
 
   function requireApiPrincipal(principal: Principal): void {
     if (principal.kind !== "api") {
@@ -206,21 +214,24 @@ export function createCompletionService(options: {
     const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
     // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
     const cost = chargeFor({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
-    try {
-      if (cost > 0n) {
-        await options.billing.settle(attempt.hold, cost, {
-          generationId: input.servedBy.generationId,
-          model: input.servedBy.model,
-          provider: input.servedBy.providerSlug,
-        });
-      } else {
-        await options.billing.release(attempt.hold);
-      }
-    } catch (error) {
-      options.logger?.error({ err: error, generationId: input.servedBy.generationId }, "settlement failed");
-      throw error;
-    }
-    await input.ticket.recordTokens(tokens.prompt + tokens.completion).catch(() => {});
+    // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
+    // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
+    track(
+      (async () => {
+        if (cost > 0n) {
+          await options.billing.settle(attempt.hold, cost, {
+            generationId: input.servedBy.generationId,
+            model: input.servedBy.model,
+            provider: input.servedBy.providerSlug,
+          });
+        } else {
+          await options.billing.release(attempt.hold);
+        }
+        await input.ticket.recordTokens(tokens.prompt + tokens.completion);
+      })().catch((error: unknown) => {
+        options.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
+      }),
+    );
     const now = clock();
     input.attempts.push({
       provider: attempt.candidate.endpoint.providerSlug,
@@ -282,6 +293,10 @@ export function createCompletionService(options: {
   }
 
   return {
+    async drain() {
+      while (pendingSettlements.size > 0) await Promise.all([...pendingSettlements]);
+    },
+
     async generate(request, run) {
       const receivedAt = clock();
       const generationId = run.generationId ?? newId();

@@ -23,6 +23,14 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * The same database through sessions that do not wait for the commit to reach disk
+   * (`synchronous_commit = off`). Only for writes whose loss in a crash is harmless, such as funds held for a
+   * request that dies with the process: a crash can lose at most the last few hundred milliseconds of them,
+   * never leave them half-applied, and any later durable commit makes them durable too (WAL order).
+   * On PGlite it is the same handle as `db`.
+   */
+  relaxed: Database;
   /** `pglite` (embedded, in DATA_DIR) or `postgres` (DATABASE_URL). */
   kind: "pglite" | "postgres";
   /** Applies the committed SQL migrations; safe to call from several instances at once. */
@@ -61,8 +69,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       types: { bigint: postgres.BigInt },
     });
     const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+    const relaxedClient = postgres(options.url, {
+      max: Math.max(2, Math.ceil((options.poolMax ?? 10) / 2)),
+      onnotice: () => {},
+      types: { bigint: postgres.BigInt },
+      connection: { synchronous_commit: "off" },
+    });
+    const relaxed = drizzlePostgres(relaxedClient, { schema, logger }) as unknown as Database;
     return {
       db,
+      relaxed,
       kind: "postgres",
       migrate: async () => {
         // A one-connection client, so the advisory lock and the migrations share a session (drizzle cannot
@@ -79,7 +95,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       ping: async () => {
         await client`select 1`;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), relaxedClient.end({ timeout: 5 })]);
+      },
     };
   }
   if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
@@ -87,6 +105,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
   return {
     db,
+    relaxed: db,
     kind: "pglite",
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {

@@ -1,7 +1,7 @@
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { GraphQLSchema } from "graphql";
 import Fastify from "fastify";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { GatewayServices } from "../app/services.js";
 import { notFound } from "../core/errors.js";
 import { createApolloServer } from "../graphql/apollo.js";
@@ -19,10 +19,12 @@ import { openRouterRoutes } from "./openrouter/index.js";
 export async function buildHttpApp(options: {
   services: GatewayServices;
   schema: GraphQLSchema;
+  /** The process's logger, shared with the services so every line has the same shape. */
+  logger: FastifyBaseLogger;
 }): Promise<FastifyInstance> {
   const { services } = options;
   const app = Fastify({
-    logger: { level: services.config.LOG_LEVEL },
+    loggerInstance: options.logger,
     bodyLimit: 20 * 1024 * 1024,
     forceCloseConnections: "idle",
     return503OnClosing: true,

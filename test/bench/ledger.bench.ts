@@ -52,7 +52,7 @@ async function pair(services: AccountServices, account: HotAccount): Promise<num
 }
 
 async function runScenarios(label: string, database: DatabaseHandle, operations: number): Promise<{ rows: LedgerBenchRow[]; account: HotAccount; services: AccountServices }> {
-  const services = createAccountServices({ db: database.db, config: loadConfig({ LOG_LEVEL: "silent", BILLING_SWEEP_MS: "0" }) });
+  const services = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config: loadConfig({ LOG_LEVEL: "silent", BILLING_SWEEP_MS: "0" }) });
   const account = await hotAccount(services);
   for (let warm = 0; warm < 50; warm += 1) await pair(services, account);
   const rows: LedgerBenchRow[] = [];

@@ -50,6 +50,8 @@ afterAll(async () => {
 });
 
 async function ledgerUsageFor(generationId: string): Promise<bigint[]> {
+  // Settlements are written just after the answer is sent; wait for those already started.
+  await gateway.services.completions.drain();
   const rows = await gateway.services.database.db
     .select({ amount: ledgerEntries.amount, type: ledgerEntries.type })
     .from(ledgerEntries)

@@ -10,7 +10,7 @@ export interface FundedKey {
   apiKey: string;
   accountId: string;
   keyHash: string;
-  /** The account's current balance (exact). */
+  /** The account's current balance (exact), once every settlement already started is written. */
   balance(): Promise<Amount>;
 }
 
@@ -28,6 +28,9 @@ export async function createFundedKey(gateway: RunningGateway, options: { usd: s
     apiKey: plaintext,
     accountId: account.id,
     keyHash: key.hash,
-    balance: async () => (await services.ledger.balanceOf(account.id)).balance,
+    balance: async () => {
+      await services.completions.drain();
+      return (await services.ledger.balanceOf(account.id)).balance;
+    },
   };
 }
