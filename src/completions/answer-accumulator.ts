@@ -22,10 +22,13 @@ export class AnswerAccumulator {
 
   constructor(private readonly clock: () => number) {}
 
-  private appendText(type: "text" | "reasoning", delta: string): void {
+  private appendText(type: "text" | "reasoning", delta: string, signature?: string): void {
     const last = this.content[this.content.length - 1];
-    if (last !== undefined && last.type === type) last.text += delta;
-    else this.content.push({ type, text: delta });
+    const target: Extract<GeneratedContent, { type: "text" | "reasoning" }> =
+      last !== undefined && last.type === type ? (last as Extract<GeneratedContent, { type: "text" | "reasoning" }>) : { type, text: "" };
+    if (target !== last) this.content.push(target);
+    target.text += delta;
+    if (signature !== undefined && target.type === "reasoning") target.signature = signature;
   }
 
   add(part: StreamPart): void {
@@ -43,7 +46,7 @@ export class AnswerAccumulator {
       case "reasoning-delta":
         this.firstContentAt ??= this.clock();
         this.reasoningDeltas += 1;
-        this.appendText("reasoning", part.delta);
+        this.appendText("reasoning", part.delta, part.signature);
         break;
       case "tool-input-start":
       case "tool-input-delta":

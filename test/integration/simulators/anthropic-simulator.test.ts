@@ -5,6 +5,7 @@ import { GatewayError, type CallOptions, type GeneratedContent, type LanguageMod
 import { createAnthropicMessagesModel } from "../../../src/providers/anthropic/anthropic-messages-model.js";
 import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
 import { startAnthropicSimulator } from "../../simulators/anthropic/anthropic-simulator.js";
+import { collectParts, contentOf } from "../../support/stream-parts.js";
 
 const API_KEY = "sk-ant-simulated";
 const MODEL = "claude-sim-4";
@@ -217,32 +218,6 @@ function adapter(apiKey: string = API_KEY): LanguageModel {
   );
 }
 
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
-/** Reassembles streamed parts into the content a non-streamed call returns. */
-function contentOf(parts: StreamPart[]): GeneratedContent[] {
-  const content: GeneratedContent[] = [];
-  for (const part of parts) {
-    const last = content[content.length - 1];
-    if (part.type === "text-delta") {
-      if (last?.type === "text") last.text += part.delta;
-      else content.push({ type: "text", text: part.delta });
-    } else if (part.type === "reasoning-delta") {
-      const target = last?.type === "reasoning" ? last : { type: "reasoning" as const, text: "" };
-      if (target !== last) content.push(target);
-      target.text += part.delta;
-      if (part.signature !== undefined) target.signature = part.signature;
-    } else if (part.type === "tool-call") {
-      content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
-    }
-  }
-  return content;
-}
-
 /** Tool call ids are minted per answer, so two answers are compared without them. */
 function withoutIds(content: GeneratedContent[]): unknown[] {
   return content.map((part) => (part.type === "tool-call" ? { ...part, toolCallId: "toolu_…" } : part));
@@ -284,7 +259,7 @@ describe("the Anthropic adapter against the simulator", () => {
     const options: CallOptions = { prompt: userSays("[[words:12]] [[cached:5]] [[cache-write:3]]") };
     const generated = await adapter().doGenerate(options);
     const { stream } = await adapter().doStream(options);
-    const parts = await collect(stream);
+    const parts = await collectParts(stream);
 
     expect(parts[0]).toEqual({ type: "stream-start", warnings: [] });
     expect(parts[1]).toMatchObject({ type: "response-metadata", modelId: MODEL });
@@ -314,7 +289,7 @@ describe("the Anthropic adapter against the simulator", () => {
     expect(simulator.requests.at(-1)?.body).toMatchObject({ tool_choice: { type: "any" }, tools: [{ name: "get_weather", input_schema: weatherFunction.parameters }] });
 
     const { stream } = await adapter().doStream(options);
-    const parts = await collect(stream);
+    const parts = await collectParts(stream);
     expect(parts.filter((part) => part.type === "tool-input-start")).toHaveLength(1);
     expect(parts.filter((part) => part.type === "tool-input-delta").map((part) => (part.type === "tool-input-delta" ? part.delta : "")).join("")).toBe(call.input);
     expect(withoutIds(contentOf(parts))).toEqual(withoutIds(first.content));
@@ -341,7 +316,7 @@ describe("the Anthropic adapter against the simulator", () => {
     expect(reasoning.signature).toBeDefined();
     expect(first.usage.outputTokens.reasoning).toBe(8);
 
-    const streamed = contentOf(await collect((await adapter().doStream(options)).stream));
+    const streamed = contentOf(await collectParts((await adapter().doStream(options)).stream));
     expect(withoutIds(streamed)).toEqual(withoutIds(first.content));
 
     // The simulator, like Anthropic, rejects a tool loop whose assistant turn lost its signed thinking block.
@@ -373,7 +348,7 @@ describe("the Anthropic adapter against the simulator", () => {
     const result = await adapter().doGenerate({ prompt: userSays("Think"), reasoning: { effort: "high", exclude: true } });
     expect(result.content.map((part) => part.type)).toEqual(["text"]);
     expect(result.usage.outputTokens.reasoning).toBe(8);
-    const parts = await collect((await adapter().doStream({ prompt: userSays("Think"), reasoning: { effort: "high", exclude: true } })).stream);
+    const parts = await collectParts((await adapter().doStream({ prompt: userSays("Think"), reasoning: { effort: "high", exclude: true } })).stream);
     expect(parts.some((part) => part.type === "reasoning-delta")).toBe(false);
   });
 
@@ -399,7 +374,7 @@ describe("the Anthropic adapter against the simulator", () => {
   });
 
   it("ends with an error part when the stream fails after it began", async () => {
-    const parts = await collect((await adapter().doStream({ prompt: userSays("[[fail-after:3]] [[words:10]]") })).stream);
+    const parts = await collectParts((await adapter().doStream({ prompt: userSays("[[fail-after:3]] [[words:10]]") })).stream);
     expect(parts.filter((part) => part.type === "text-delta")).toHaveLength(3);
     const last = parts.at(-1);
     if (last?.type !== "error") throw new Error("expected an error part last");

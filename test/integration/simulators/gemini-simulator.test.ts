@@ -2,10 +2,8 @@ import { ApiError, FunctionCallingConfigMode, GoogleGenAI, type GenerateContentR
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  GatewayError,
   type CallOptions,
   type FunctionTool,
-  type GeneratedContent,
   type LanguageModel,
   type Prompt,
   type StreamPart,
@@ -14,6 +12,7 @@ import { createGeminiModel } from "../../../src/providers/gemini/gemini-model.js
 import type { ProviderSettings } from "../../../src/providers/shared/provider-settings.js";
 import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
 import { startGeminiSimulator } from "../../simulators/gemini/gemini-simulator.js";
+import { contentOf, expectGatewayError } from "../../support/stream-parts.js";
 
 const API_KEY = "gemini-test-key";
 const MODEL = "gemini-2.5-flash";
@@ -260,33 +259,6 @@ describe("Gemini adapter driven against the simulator", () => {
     return parts;
   }
 
-  /** Folds stream parts into the content list doGenerate returns, for comparison. */
-  function contentOf(parts: StreamPart[]): GeneratedContent[] {
-    const content: GeneratedContent[] = [];
-    for (const part of parts) {
-      const last = content.at(-1);
-      if (part.type === "text-delta") {
-        if (last?.type === "text") last.text += part.delta;
-        else content.push({ type: "text", text: part.delta });
-      } else if (part.type === "reasoning-delta") {
-        if (last?.type === "reasoning") last.text += part.delta;
-        else content.push({ type: "reasoning", text: part.delta });
-      } else if (part.type === "tool-call") {
-        content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
-      }
-    }
-    return content;
-  }
-
-  async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-
   it("doGenerate and doStream give the same content, finish reason and usage", async () => {
     const options: CallOptions = { prompt: ask("Hello there [[cached:4]]"), reasoning: { effort: "low" } };
     const generated = await model().doGenerate(options);
@@ -368,7 +340,7 @@ describe("Gemini adapter driven against the simulator", () => {
     [400, "invalid_request", false],
   ] as const)("an upstream %i before output is thrown as %s (retryable: %s)", async (status, kind, retryable) => {
     for (const call of [() => model().doGenerate({ prompt: ask(`[[error:${status}]]`) }), () => model().doStream({ prompt: ask(`[[error:${status}]]`) })]) {
-      const error = await rejection(call());
+      const error = await expectGatewayError(call());
       expect(error.kind).toBe(kind);
       expect(error.retryable).toBe(retryable);
       expect(error.metadata).toMatchObject({ provider_name: "google", provider_code: status });
@@ -376,7 +348,7 @@ describe("Gemini adapter driven against the simulator", () => {
   });
 
   it("a key Google refuses (400 API_KEY_INVALID) is our credential problem: retryable provider_unavailable", async () => {
-    const error = await rejection(model({ apiKey: "wrong" }).doGenerate({ prompt: ask("hi") }));
+    const error = await expectGatewayError(model({ apiKey: "wrong" }).doGenerate({ prompt: ask("hi") }));
     expect(error.kind).toBe("provider_unavailable");
     expect(error.retryable).toBe(true);
   });
@@ -389,7 +361,7 @@ describe("Gemini adapter driven against the simulator", () => {
   });
 
   it("an error event before any content is thrown from doStream, so the router can fail over", async () => {
-    const error = await rejection(model().doStream({ prompt: ask("[[fail-after:0]]") }));
+    const error = await expectGatewayError(model().doStream({ prompt: ask("[[fail-after:0]]") }));
     expect(error.retryable).toBe(true);
   });
 

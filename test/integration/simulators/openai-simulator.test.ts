@@ -1,13 +1,14 @@
 import OpenAI from "openai";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayError, type CallOptions, type GeneratedContent, type LanguageModel, type StreamPart } from "../../../src/core/index.js";
+import { GatewayError, type CallOptions, type LanguageModel, type StreamPart } from "../../../src/core/index.js";
 import { createProviderRegistry } from "../../../src/providers/registry.js";
 import { createUpstreamDispatcher } from "../../../src/providers/shared/create-upstream-dispatcher.js";
 import { startAnthropicSimulator } from "../../simulators/anthropic/anthropic-simulator.js";
 import { startGeminiSimulator } from "../../simulators/gemini/gemini-simulator.js";
 import { startOpenAISimulator } from "../../simulators/openai/openai-simulator.js";
 import type { RunningSimulator } from "../../simulators/shared/simulator-server.js";
+import { collectParts, contentOf, expectGatewayError } from "../../support/stream-parts.js";
 
 const API_KEY = "sk-simulated-openai";
 
@@ -31,39 +32,6 @@ function openAIModel(modelId: string, env: Record<string, string> = {}): Languag
 
 function userPrompt(text: string): CallOptions["prompt"] {
   return [{ role: "user", content: [{ type: "text", text }] }];
-}
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
-/** Reassembles streamed parts into the content a non-streamed call returns. */
-function contentOf(parts: StreamPart[]): GeneratedContent[] {
-  const content: GeneratedContent[] = [];
-  for (const part of parts) {
-    const last = content[content.length - 1];
-    if (part.type === "text-delta") {
-      if (last?.type === "text") last.text += part.delta;
-      else content.push({ type: "text", text: part.delta });
-    } else if (part.type === "reasoning-delta") {
-      if (last?.type === "reasoning") last.text += part.delta;
-      else content.push({ type: "reasoning", text: part.delta });
-    } else if (part.type === "tool-call") {
-      content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
-    }
-  }
-  return content;
-}
-
-async function expectRejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 const WEATHER_TOOL = {
@@ -165,7 +133,7 @@ describe("the openai adapter against the simulator", () => {
     const model = openAIModel("gpt-4o-mini");
     const options: CallOptions = { prompt: userPrompt("Hello there [[cached:4]]"), maxOutputTokens: 100 };
     const generated = await model.doGenerate(options);
-    const parts = await collect((await model.doStream(options)).stream);
+    const parts = await collectParts((await model.doStream(options)).stream);
     const finish = parts.at(-1);
     expect(parts[0]).toEqual({ type: "stream-start", warnings: [] });
     expect(finish?.type).toBe("finish");
@@ -187,7 +155,7 @@ describe("the openai adapter against the simulator", () => {
     const model = openAIModel("gpt-4o-mini");
     const ask: CallOptions = { prompt: userPrompt("Weather in Paris?"), tools: [WEATHER_TOOL], toolChoice: { type: "auto" } };
     const first = await model.doGenerate(ask);
-    const streamedFirst = contentOf(await collect((await model.doStream(ask)).stream));
+    const streamedFirst = contentOf(await collectParts((await model.doStream(ask)).stream));
     expect(streamedFirst).toEqual(first.content);
     expect(first.finishReason).toEqual({ unified: "tool-calls", raw: "tool_calls" });
     const call = first.content.find((part) => part.type === "tool-call");
@@ -223,7 +191,7 @@ describe("the openai adapter against the simulator", () => {
     expect(generated.content[0]).toEqual({ type: "reasoning", text: "Let me think about this step by step." });
     expect(generated.usage.outputTokens.reasoning).toBe(8);
 
-    const parts = await collect((await model.doStream(options)).stream);
+    const parts = await collectParts((await model.doStream(options)).stream);
     expect(contentOf(parts)).toEqual(generated.content);
 
     const excluded = await model.doGenerate({ ...options, reasoning: { effort: "low", exclude: true } });
@@ -232,23 +200,23 @@ describe("the openai adapter against the simulator", () => {
 
   it("throws a classified GatewayError before any output", async () => {
     const model = openAIModel("gpt-4o-mini");
-    const rateLimited = await expectRejection(model.doStream({ prompt: userPrompt("[[error:429]]") }));
+    const rateLimited = await expectGatewayError(model.doStream({ prompt: userPrompt("[[error:429]]") }));
     expect(rateLimited.kind).toBe("rate_limit_exceeded");
     expect(rateLimited.retryable).toBe(true);
     expect(rateLimited.headers).toEqual({ "Retry-After": "1" });
     expect(rateLimited.metadata).toMatchObject({ provider_name: "openai", provider_code: 429 });
 
-    const badRequest = await expectRejection(model.doGenerate({ prompt: userPrompt("[[error:400]]") }));
+    const badRequest = await expectGatewayError(model.doGenerate({ prompt: userPrompt("[[error:400]]") }));
     expect(badRequest.kind).toBe("invalid_request");
     expect(badRequest.retryable).toBe(false);
     expect(badRequest.metadata?.raw).toBe("Simulated upstream error 400");
 
-    const overloaded = await expectRejection(model.doGenerate({ prompt: userPrompt("[[error:503]]") }));
+    const overloaded = await expectGatewayError(model.doGenerate({ prompt: userPrompt("[[error:503]]") }));
     expect(overloaded).toMatchObject({ kind: "provider_overloaded", retryable: true });
-    const failed = await expectRejection(model.doGenerate({ prompt: userPrompt("[[error:500]]") }));
+    const failed = await expectGatewayError(model.doGenerate({ prompt: userPrompt("[[error:500]]") }));
     expect(failed).toMatchObject({ kind: "provider_unavailable", retryable: true });
 
-    const wrongKey = await expectRejection(openAIModel("gpt-4o-mini", { OPENAI_API_KEY: "sk-wrong" }).doGenerate({ prompt: userPrompt("Hi") }));
+    const wrongKey = await expectGatewayError(openAIModel("gpt-4o-mini", { OPENAI_API_KEY: "sk-wrong" }).doGenerate({ prompt: userPrompt("Hi") }));
     expect(wrongKey).toMatchObject({ kind: "provider_unavailable", retryable: true });
   });
 
@@ -256,13 +224,13 @@ describe("the openai adapter against the simulator", () => {
     const gone = await startOpenAISimulator();
     await gone.close();
     const model = openAIModel("gpt-4o-mini", { OPENAI_BASE_URL: `${gone.url}/v1` });
-    const error = await expectRejection(model.doStream({ prompt: userPrompt("Hi") }));
+    const error = await expectGatewayError(model.doStream({ prompt: userPrompt("Hi") }));
     expect(error).toMatchObject({ kind: "provider_unavailable", retryable: true });
   });
 
   it("ends a stream that fails midway with an error part", async () => {
     const model = openAIModel("gpt-4o-mini");
-    const parts = await collect((await model.doStream({ prompt: userPrompt("[[words:10]] [[fail-after:3]]") })).stream);
+    const parts = await collectParts((await model.doStream({ prompt: userPrompt("[[words:10]] [[fail-after:3]]") })).stream);
     expect(parts.filter((part) => part.type === "text-delta")).toHaveLength(3);
     const last = parts.at(-1);
     expect(last?.type).toBe("error");
@@ -309,7 +277,7 @@ describe("openai-compatible vendors through the registry", () => {
       const model = registry.languageModel("groq", "openai/gpt-oss-20b");
       expect(model.provider).toBe("groq");
       const options: CallOptions = { prompt: userPrompt("Hi"), reasoning: { effort: "high" }, maxOutputTokens: 50 };
-      const parts = await collect((await model.doStream(options)).stream);
+      const parts = await collectParts((await model.doStream(options)).stream);
       const generated = await model.doGenerate(options);
       expect(contentOf(parts)).toEqual(generated.content);
       expect(generated.content[0]?.type).toBe("reasoning");
