@@ -2,16 +2,12 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Principal } from "../auth/principal.js";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Amount } from "../billing/money.js";
-import { formatUsd } from "../billing/money.js";
 import type { BilledTokens } from "../billing/usage-cost.js";
-import { PaymentRequiredError } from "../billing/payment-required.js";
-import { affordableOutputTokens, billedTokens, chargeFor, maximumCost } from "../billing/usage-cost.js";
 import type { CallOptions, CallWarning } from "../core/call-options.js";
 import { GatewayError, toGatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
-import type { GeneratedContent, LanguageModel } from "../core/language-model.js";
+import type { GeneratedContent } from "../core/language-model.js";
 import type { StreamPart } from "../core/stream-parts.js";
-import type { Usage } from "../core/usage.js";
 import type { ProviderAttempt } from "../db/schema/index.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { ProviderRegistry } from "../providers/registry.js";
@@ -19,8 +15,10 @@ import type { RouteCandidate } from "../routing/select-candidates.js";
 import { selectCandidates } from "../routing/select-candidates.js";
 import { AnswerAccumulator, isOutputPart } from "./answer-accumulator.js";
 import type { ChatRequest } from "./chat-request.js";
-import type { AdmissionTicket, CompletionAdmission, CompletionBilling, HeldFunds } from "./completion-ports.js";
-import { estimatePrompt } from "./estimate-prompt.js";
+import type { AdmissionTicket, CompletionAdmission, CompletionBilling } from "./completion-ports.js";
+import { holdFunds } from "./hold-funds.js";
+import type { Attempt } from "./completion-attempt.js";
+import { createGenerationSettler } from "./settle-generation.js";
 import { newGenerationId } from "./generation-id.js";
 
 /** Which endpoint served a generation, known as soon as an attempt succeeds. */
@@ -68,12 +66,6 @@ export interface CompletionService {
   drain(): Promise<void>;
 }
 
-interface Attempt {
-  candidate: RouteCandidate;
-  model: LanguageModel;
-  hold: HeldFunds;
-  startedAt: number;
-}
 
 /**
  * The one completion pipeline behind REST and GraphQL: route the request to candidate endpoints, admit it
@@ -94,12 +86,8 @@ export function createCompletionService(options: {
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
-  const pendingSettlements = new Set<Promise<void>>();
-
-  function track(settlement: Promise<void>): void {
-    pendingSettlements.add(settlement);
-    void settlement.finally(() => pendingSettlements.delete(settlement));
-  }
+  const settler = createGenerationSettler({ billing: options.billing, recorder: options.recorder, clock, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const settle = settler.settle;
 
   function requireApiPrincipal(principal: Principal): void {
     if (principal.kind !== "api") {
@@ -117,29 +105,6 @@ export function createCompletionService(options: {
     });
   }
 
-  async function holdFor(principal: Principal, request: ChatRequest, candidate: RouteCandidate): Promise<HeldFunds> {
-    const { endpoint } = candidate;
-    const prompt = estimatePrompt(request.options);
-    const maxOutput =
-      request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
-    const maxCost = maximumCost({ promptTokens: prompt.tokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
-    try {
-      return await options.billing.hold(principal, maxCost);
-    } catch (error) {
-      if (!(error instanceof PaymentRequiredError)) throw error;
-      const affordable = error.affordable;
-      const tokens = affordableOutputTokens({ available: affordable, promptTokens: prompt.tokens, images: prompt.images, pricing: endpoint.pricing });
-      const metadata = error.metadata ?? {};
-      throw new GatewayError(
-        "payment_required",
-        affordable < 0n || (affordable === 0n && maxCost === 0n)
-          ? "Your balance is negative: add credits to continue, free models included"
-          : `This request requires more credits, or fewer max_tokens. You requested up to ${maxOutput} tokens, but can only afford ${tokens}`,
-        { metadata: { ...metadata, requested_tokens: maxOutput, affordable_tokens: tokens, affordable_usd: formatUsd(affordable < 0n ? 0n : affordable) } },
-      );
-    }
-  }
-
   /** Tries candidates in order until one starts; `start` must throw before producing output to fail over. */
   async function firstWorking<T>(
     request: ChatRequest,
@@ -154,7 +119,7 @@ export function createCompletionService(options: {
     const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
     let lastError: GatewayError | undefined;
     for (const candidate of candidates) {
-      const hold = await holdFor(run.principal, request, candidate);
+      const hold = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint });
       const attempt: Attempt = {
         candidate,
         model: options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId),
@@ -186,98 +151,6 @@ export function createCompletionService(options: {
     });
   }
 
-  /** Charges, records and reports one finished (or cut) generation. */
-  async function settle(input: {
-    request: ChatRequest;
-    run: CompletionRun;
-    attempt: Attempt;
-    ticket: AdmissionTicket;
-    servedBy: ServedBy;
-    attempts: ProviderAttempt[];
-    receivedAt: number;
-    content: GeneratedContent[];
-    usage: Usage | undefined;
-    finishReason: FinishReason | undefined;
-    fallbackCompletionTokens: number;
-    error: GatewayError | undefined;
-    cancelled: boolean;
-    firstOutputAt: number | undefined;
-    warnings: CallWarning[];
-  }): Promise<CompletionResult> {
-    const { attempt } = input;
-    const estimate = estimatePrompt(input.request.options);
-    const usage: Usage = input.usage ?? {
-      inputTokens: { total: estimate.tokens, cacheRead: undefined, cacheWrite: undefined },
-      outputTokens: { total: input.fallbackCompletionTokens, reasoning: undefined },
-    };
-    const tokens = billedTokens(usage, estimate.images);
-    const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
-    // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
-    const cost = chargeFor({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
-    // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
-    // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
-    track(
-      (async () => {
-        if (cost > 0n) {
-          await options.billing.settle(attempt.hold, cost, {
-            generationId: input.servedBy.generationId,
-            model: input.servedBy.model,
-            provider: input.servedBy.providerSlug,
-          });
-        } else {
-          await options.billing.release(attempt.hold);
-        }
-        await input.ticket.recordTokens(tokens.prompt + tokens.completion);
-      })().catch((error: unknown) => {
-        options.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
-      }),
-    );
-    const now = clock();
-    input.attempts.push({
-      provider: attempt.candidate.endpoint.providerSlug,
-      endpointId: attempt.candidate.endpoint.id,
-      status: input.error === undefined ? 200 : input.error.status,
-      errorType: input.error?.kind ?? null,
-      latencyMs: now - attempt.startedAt,
-    });
-    options.recorder.record({
-      id: input.servedBy.generationId,
-      accountId: input.run.principal.accountId,
-      keyHash: input.run.principal.keyHash,
-      model: input.servedBy.model,
-      providerSlug: input.servedBy.providerSlug,
-      providerName: input.servedBy.providerName,
-      upstreamId: null,
-      apiType: "completions",
-      streamed: input.request.stream,
-      cancelled: input.cancelled,
-      finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,
-      nativeFinishReason: finishReason.raw ?? null,
-      tokensPrompt: tokens.prompt,
-      tokensCompletion: tokens.completion,
-      tokensReasoning: tokens.reasoning,
-      tokensCached: tokens.cacheRead,
-      tokensCacheWrite: tokens.cacheWrite,
-      totalCost: cost,
-      latencyMs: now - input.receivedAt,
-      generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
-      providerResponses: input.attempts,
-      externalUser: input.request.user ?? null,
-      errorMessage: input.error?.message ?? null,
-      createdAt: new Date(input.receivedAt),
-    });
-    return {
-      ...input.servedBy,
-      content: input.content,
-      finishReason,
-      tokens,
-      cost,
-      ...(input.error === undefined ? {} : { error: input.error }),
-      cancelled: input.cancelled,
-      warnings: input.warnings,
-    };
-  }
-
   function servedBy(generationId: string, attempt: Attempt, receivedAt: number): ServedBy {
     return {
       generationId,
@@ -293,9 +166,7 @@ export function createCompletionService(options: {
   }
 
   return {
-    async drain() {
-      while (pendingSettlements.size > 0) await Promise.all([...pendingSettlements]);
-    },
+    drain: () => settler.drain(),
 
     async generate(request, run) {
       const receivedAt = clock();
@@ -391,7 +262,7 @@ export function createCompletionService(options: {
             await value.iterator.return?.(undefined).catch(() => undefined);
           }
           try {
-            const settled = await settle({
+            const settled = settle({
               request,
               run,
               attempt,

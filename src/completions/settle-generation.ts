@@ -1,0 +1,138 @@
+import type { FastifyBaseLogger } from "fastify";
+import { formatUsd } from "../billing/money.js";
+import { billedTokens, chargeFor } from "../billing/usage-cost.js";
+import type { CallWarning } from "../core/call-options.js";
+import type { GatewayError } from "../core/errors.js";
+import type { FinishReason } from "../core/finish-reason.js";
+import type { GeneratedContent } from "../core/language-model.js";
+import type { Usage } from "../core/usage.js";
+import type { ProviderAttempt } from "../db/schema/index.js";
+import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { ChatRequest } from "./chat-request.js";
+import type { Attempt } from "./completion-attempt.js";
+import type { AdmissionTicket, CompletionBilling } from "./completion-ports.js";
+import type { CompletionResult, CompletionRun, ServedBy } from "./completion-service.js";
+import { estimatePrompt } from "./estimate-prompt.js";
+
+/** Everything known about a generation when it ends. */
+export interface SettleInput {
+  request: ChatRequest;
+  run: CompletionRun;
+  attempt: Attempt;
+  ticket: AdmissionTicket;
+  servedBy: ServedBy;
+  attempts: ProviderAttempt[];
+  receivedAt: number;
+  content: GeneratedContent[];
+  usage: Usage | undefined;
+  finishReason: FinishReason | undefined;
+  fallbackCompletionTokens: number;
+  error: GatewayError | undefined;
+  cancelled: boolean;
+  firstOutputAt: number | undefined;
+  warnings: CallWarning[];
+}
+
+/**
+ * The end of every generation: exact tokens (the provider's count, or for a cut stream the deltas seen), the
+ * exact charge at the endpoint's prices, the generation record, then the ledger write and the token count for
+ * rate limits. The charge is final before the answer leaves; the ledger is written just after, so callers
+ * never wait for its disk write, and `drain` lets shutdown (and tests) wait for the writes in flight.
+ */
+export function createGenerationSettler(deps: {
+  billing: CompletionBilling;
+  recorder: GenerationRecorder;
+  clock: () => number;
+  logger?: FastifyBaseLogger;
+}): { settle: (input: SettleInput) => CompletionResult; drain: () => Promise<void> } {
+  const clock = deps.clock;
+  const pendingSettlements = new Set<Promise<void>>();
+
+  function track(settlement: Promise<void>): void {
+    pendingSettlements.add(settlement);
+    void settlement.finally(() => pendingSettlements.delete(settlement));
+  }
+
+  /** Prices, records and charges one finished (or cut) generation; the ledger write follows the answer. */
+  function settle(input: SettleInput): CompletionResult {
+    const { attempt } = input;
+    const estimate = estimatePrompt(input.request.options);
+    const usage: Usage = input.usage ?? {
+      inputTokens: { total: estimate.tokens, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: input.fallbackCompletionTokens, reasoning: undefined },
+    };
+    const tokens = billedTokens(usage, estimate.images);
+    const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
+    // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
+    const cost = chargeFor({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
+    // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
+    track(
+      (async () => {
+        if (cost > 0n) {
+          await deps.billing.settle(attempt.hold, cost, {
+            generationId: input.servedBy.generationId,
+            model: input.servedBy.model,
+            provider: input.servedBy.providerSlug,
+          });
+        } else {
+          await deps.billing.release(attempt.hold);
+        }
+        await input.ticket.recordTokens(tokens.prompt + tokens.completion);
+      })().catch((error: unknown) => {
+        deps.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
+      }),
+    );
+    const now = clock();
+    input.attempts.push({
+      provider: attempt.candidate.endpoint.providerSlug,
+      endpointId: attempt.candidate.endpoint.id,
+      status: input.error === undefined ? 200 : input.error.status,
+      errorType: input.error?.kind ?? null,
+      latencyMs: now - attempt.startedAt,
+    });
+    deps.recorder.record({
+      id: input.servedBy.generationId,
+      accountId: input.run.principal.accountId,
+      keyHash: input.run.principal.keyHash,
+      model: input.servedBy.model,
+      providerSlug: input.servedBy.providerSlug,
+      providerName: input.servedBy.providerName,
+      upstreamId: null,
+      apiType: "completions",
+      streamed: input.request.stream,
+      cancelled: input.cancelled,
+      finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,
+      nativeFinishReason: finishReason.raw ?? null,
+      tokensPrompt: tokens.prompt,
+      tokensCompletion: tokens.completion,
+      tokensReasoning: tokens.reasoning,
+      tokensCached: tokens.cacheRead,
+      tokensCacheWrite: tokens.cacheWrite,
+      totalCost: cost,
+      latencyMs: now - input.receivedAt,
+      generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
+      providerResponses: input.attempts,
+      externalUser: input.request.user ?? null,
+      errorMessage: input.error?.message ?? null,
+      createdAt: new Date(input.receivedAt),
+    });
+    return {
+      ...input.servedBy,
+      content: input.content,
+      finishReason,
+      tokens,
+      cost,
+      ...(input.error === undefined ? {} : { error: input.error }),
+      cancelled: input.cancelled,
+      warnings: input.warnings,
+    };
+  }
+
+  return {
+    settle,
+    async drain() {
+      while (pendingSettlements.size > 0) await Promise.all([...pendingSettlements]);
+    },
+  };
+}
