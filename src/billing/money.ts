@@ -44,11 +44,8 @@ export function toUsdNumber(amount: Amount): number {
 
 /** Converts whole US dollars (possibly fractional, given as a decimal string or integer) to an amount. */
 export function usd(value: string | number): Amount {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new RangeError(`Not a finite amount: ${value}`);
-    return parseUsd(value.toFixed(AMOUNT_SCALE));
-  }
-  return parseUsd(value);
+  // A number is taken as the digits it prints as (`toFixed` would turn 23077.35 into 23077.349999999999).
+  return typeof value === "number" ? usdFromJsonNumber(value) : parseUsd(value);
 }
 
 /** Multiplies an amount by a rational factor, rounding half away from zero to a whole unit. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatUsd, maxAmount, minAmount, multiplyRational, parseUsd, usdFromJsonNumber } from "../../../src/billing/money.js";
+import { formatUsd, maxAmount, minAmount, multiplyRational, parseUsd, usd, usdFromJsonNumber } from "../../../src/billing/money.js";
 import { applyRate, compareRates, formatRate, parseRate } from "../../../src/billing/rate.js";
 import { readCatalogFile } from "../../../src/catalog/seed.js";
 
@@ -145,5 +145,13 @@ describe("rates", () => {
     expect(compareRates(parseRate("0.05"), parseRate("0.055"))).toBeLessThan(0);
     expect(compareRates(parseRate("0.050"), parseRate("0.05"))).toBe(0);
     expect(() => parseRate("-0.1")).toThrow(RangeError);
+  });
+});
+
+describe("usd(number)", () => {
+  it("takes a number as the digits it prints as, not its binary expansion", () => {
+    expect(usd(23077.35)).toBe(parseUsd("23077.35"));
+    expect(usd(0.1)).toBe(parseUsd("0.1"));
+    expect(usd(7.5e-11)).toBe(parseUsd("0.000000000075"));
   });
 });
