@@ -12,6 +12,8 @@ import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
 import { createCompletionService } from "../completions/completion-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
+import { createLeaseBilling } from "../completions/lease-billing.js";
+import { parseUsd } from "../billing/money.js";
 import { createLimiterAdmission } from "../limits/limiter-admission.js";
 import { createGenerationRecorder } from "../generations/generation-recorder.js";
 import { createProviderRegistry } from "../providers/registry.js";
@@ -66,10 +68,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
   const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config });
+  const billing = createLeaseBilling({
+    ledger: tenancy.ledger,
+    strict: createLedgerBilling(tenancy.ledger),
+    leaseSize: parseUsd(config.CREDIT_LEASE_USD),
+    flushMs: config.CREDIT_LEASE_FLUSH_MS,
+    idleMs: config.CREDIT_LEASE_IDLE_MS,
+    maxAgeMs: config.CREDIT_LEASE_MAX_AGE_MS,
+    logger,
+  });
   const completions = createCompletionService({
     catalog,
     providers,
-    billing: createLedgerBilling(tenancy.ledger),
+    billing,
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
     logger,
@@ -116,6 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close().finally(() => clearInterval(sweepIdle));
         await completions.drain();
+        await billing.close?.();
         await generations.close();
         await limits.close();
         await redis?.quit().catch(() => redis.disconnect());

@@ -5,7 +5,9 @@ import type { Database } from "../db/client.js";
 import { creditBalances, ledgerEntries } from "../db/schema/index.js";
 import type { Clock } from "./clock.js";
 import { periodStarts } from "./limit-periods.js";
+import type { LeaseCharge } from "./ledger-statements.js";
 import {
+  chargeLeaseStatement,
   reclaimStatement,
   releaseStatement,
   reserveStatement,
@@ -43,6 +45,11 @@ export interface LedgerService {
   reserve(request: ReserveRequest): Promise<Reservation>;
   settle(reservation: Reservation, actualCost: Amount, details?: SettleDetails): Promise<Settlement>;
   release(reservation: Reservation): Promise<void>;
+  /**
+   * Charges several usages against one reservation that stays open (an instance's lease on the balance), one
+   * ledger entry each, in one statement; see `chargeLeaseStatement`. Returns the balance after.
+   */
+  chargeLease(reservation: Reservation, charges: readonly LeaseCharge[]): Promise<{ balance: Amount }>;
   /** Throws the 402 when the account's balance is negative. */
   assertAccountInGoodStanding(accountId: string): Promise<void>;
   /** Credits bought in total (purchases and auto top-ups, net of refunds; grants excluded). */
@@ -288,6 +295,26 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
         overrun: maxAmount(0n, actualCost - reservation.amount),
         reservationExpired: reservation.amount > 0n && released === null,
       };
+    },
+
+    async chargeLease(reservation, charges) {
+      if (charges.some((charge) => charge.cost < 0n)) throw invalidRequest("a charge must not be negative");
+      const now = clock.now();
+      const statement = chargeLeaseStatement({
+        reservationId: reservation.id,
+        accountId: reservation.accountId,
+        keyHash: reservation.keyHash,
+        charges,
+        periods: periodStarts(now),
+        now: new Date(now),
+        maxTopUpFailures: options.maxTopUpFailures,
+      });
+      const [row] = await withDeadlockRetry(() => queryRows(db, statement));
+      if (row === undefined || row.balance === null || row.balance === undefined) {
+        throw new GatewayError("server", `No credit balance for account ${reservation.accountId}`);
+      }
+      if (Number(row.top_up_claimed ?? 0) > 0) options.onTopUpClaimed?.(reservation.accountId);
+      return { balance: toAmount(row.balance) };
     },
 
     async release(reservation) {

@@ -197,3 +197,107 @@ export function reclaimStatement(options: { now: Date; accountId?: string; limit
            (select coalesce(sum(amount), 0) from expired)::bigint as total,
            (select count(*) from key_rows)::int as keys`;
 }
+
+/** One usage charge against a lease: its cost and what the ledger entry says about it. */
+export interface LeaseCharge {
+  cost: Amount;
+  generationId: string | null;
+  model: string | null;
+  provider: string | null;
+  description: string;
+}
+
+/**
+ * Charges several usages against one long-lived reservation (an instance's lease on an account's balance) in
+ * one statement: the reservation shrinks by what was charged (and is removed once spent), the balance and the key's
+ * counters take the total, and each usage gets its own ledger entry (with the generation id, and the running
+ * balance in order), so the ledger reads exactly as if each request had been settled alone. The charges
+ * travel as one JSON parameter with costs as strings, so no amount passes through a float. Claims the
+ * account's auto top-up like a settlement does.
+ */
+export function chargeLeaseStatement(options: {
+  reservationId: string;
+  accountId: string;
+  keyHash: string;
+  charges: readonly LeaseCharge[];
+  periods: PeriodStarts;
+  now: Date;
+  maxTopUpFailures: number;
+}): SQL {
+  const { periods } = options;
+  const now = options.now.toISOString();
+  const charges = JSON.stringify(
+    options.charges.map((charge, index) => ({
+      cost: charge.cost.toString(),
+      generation_id: charge.generationId,
+      model: charge.model,
+      provider: charge.provider,
+      description: charge.description,
+      ord: index,
+    })),
+  );
+  return sql`with charges as (
+      select c.cost::bigint as cost, c.generation_id, c.model, c.provider, c.description, c.ord
+      from jsonb_to_recordset(${charges}::jsonb) as c(cost text, generation_id text, model text, provider text, description text, ord int)
+    ), total as (
+      select coalesce(sum(cost), 0)::bigint as amount from charges
+    ), before as (
+      -- The lease as this statement's snapshot saw it, before any change below.
+      select id, amount from reservations where id = ${options.reservationId}::uuid
+    ), lease_kept as (
+      update reservations as r set amount = r.amount - (select amount from total)
+      from before where r.id = before.id and before.amount > (select amount from total)
+      returning (select amount from total) as freed
+    ), lease_spent as (
+      -- A reservation's amount must stay positive: a lease charged in full is removed.
+      delete from reservations as r using before
+      where r.id = before.id and before.amount <= (select amount from total)
+      returning before.amount as freed
+    ), lease as (
+      select freed from lease_kept union all select freed from lease_spent
+    ), balance_row as (
+      update credit_balances set
+        balance = balance - (select amount from total),
+        usage = usage + (select amount from total),
+        reserved = reserved - coalesce((select freed from lease), 0),
+        updated_at = now()
+      where account_id = ${options.accountId}::uuid
+      returning balance
+    ), key_row as (
+      update key_spend set
+        reserved = reserved - coalesce((select freed from lease), 0),
+        usage = usage + (select amount from total),
+        usage_daily = (case when day_start >= ${periods.day}::date then usage_daily else 0 end) + (select amount from total),
+        byok_usage_daily = case when day_start >= ${periods.day}::date then byok_usage_daily else 0 end,
+        day_start = greatest(day_start, ${periods.day}::date),
+        usage_weekly = (case when week_start >= ${periods.week}::date then usage_weekly else 0 end) + (select amount from total),
+        byok_usage_weekly = case when week_start >= ${periods.week}::date then byok_usage_weekly else 0 end,
+        week_start = greatest(week_start, ${periods.week}::date),
+        usage_monthly = (case when month_start >= ${periods.month}::date then usage_monthly else 0 end) + (select amount from total),
+        byok_usage_monthly = case when month_start >= ${periods.month}::date then byok_usage_monthly else 0 end,
+        month_start = greatest(month_start, ${periods.month}::date),
+        updated_at = now()
+      where key_hash = ${options.keyHash} and exists (select 1 from balance_row)
+      returning key_hash
+    ), entries as (
+      insert into ledger_entries (account_id, type, amount, balance_after, key_hash, reservation_id, generation_id, model, description, metadata)
+      select ${options.accountId}::uuid, 'usage', -c.cost,
+        (select balance from balance_row) + (select amount from total) - sum(c.cost) over (order by c.ord),
+        ${options.keyHash}, null, c.generation_id, c.model, c.description,
+        jsonb_build_object('provider', c.provider, 'lease_id', ${options.reservationId}::text)
+      from charges as c
+      where c.cost <> 0 and exists (select 1 from balance_row)
+      returning id
+    ), top_up as (
+      update auto_top_ups set claimed_at = ${now}::timestamptz, updated_at = now()
+      where account_id = ${options.accountId}::uuid and enabled and amount > 0 and claimed_at is null
+        and failures < ${options.maxTopUpFailures}
+        and (next_attempt_at is null or next_attempt_at <= ${now}::timestamptz)
+        and threshold > (select balance from balance_row)
+      returning account_id
+    )
+    select (select balance from balance_row) as balance,
+           (select count(*) from entries)::int as entries,
+           (select count(*) from key_row)::int as key_updated,
+           (select count(*) from top_up)::int as top_up_claimed`;
+}

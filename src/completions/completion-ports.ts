@@ -22,6 +22,10 @@ export interface CompletionBilling {
   settle(hold: HeldFunds, cost: Amount, details: { generationId: string; model: string; provider: string }): Promise<void>;
   /** Frees the hold without charging. */
   release(hold: HeldFunds): Promise<void>;
+  /** Writes every charge accepted so far (billing that batches its writes). */
+  flush?(): Promise<void>;
+  /** Writes everything and gives back whatever it still holds; called on shutdown. */
+  close?(): Promise<void>;
 }
 
 /** A slot granted by the rate limiter; tokens are reported back once known. */

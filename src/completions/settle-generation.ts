@@ -133,6 +133,7 @@ export function createGenerationSettler(deps: {
     settle,
     async drain() {
       while (pendingSettlements.size > 0) await Promise.all([...pendingSettlements]);
+      await deps.billing.flush?.();
     },
   };
 }

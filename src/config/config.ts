@@ -58,6 +58,17 @@ const configSchema = z.object({
   RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
   /** How often each instance reclaims expired reservations and retries due top-ups; 0 disables the timer. */
   BILLING_SWEEP_MS: z.coerce.number().int().min(0).default(15_000),
+  /**
+   * Credit leases: each instance reserves this much (USD) of a key's account at a time and takes each request's
+   * hold from it in memory, writing the exact charges in batches. 0 turns leases off (one reservation per request).
+   */
+  CREDIT_LEASE_USD: z.string().regex(/^\d+(\.\d{1,12})?$/, "a decimal USD amount").default("1"),
+  /** How often leased charges are written to the ledger. */
+  CREDIT_LEASE_FLUSH_MS: z.coerce.number().int().min(1).default(20),
+  /** An unused lease is written out and its remainder given back after this long. */
+  CREDIT_LEASE_IDLE_MS: z.coerce.number().int().min(10).default(2000),
+  /** A lease is replaced after this long, well within RESERVATION_TTL_MS. */
+  CREDIT_LEASE_MAX_AGE_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long an instance trusts a looked-up API key; a disabled or deleted key stops working everywhere within it (at most 3 s). */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3000).default(2000),
 });

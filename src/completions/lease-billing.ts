@@ -1,0 +1,205 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import type { Principal } from "../auth/principal.js";
+import type { LedgerService, Reservation } from "../billing/ledger-service.js";
+import type { LeaseCharge } from "../billing/ledger-statements.js";
+import type { Amount } from "../billing/money.js";
+import { PaymentRequiredError } from "../billing/payment-required.js";
+import type { CompletionBilling, HeldFunds } from "./completion-ports.js";
+
+/** One instance's lease on one key's share of an account's balance. */
+interface Lease {
+  key: string;
+  reservation: Reservation;
+  /** What holds may still take from the lease. */
+  remaining: Amount;
+  inFlight: number;
+  pending: LeaseCharge[];
+  createdAt: number;
+  lastUsedAt: number;
+  retiring: boolean;
+  /** Set once the remainder's release is queued, so it is queued once. */
+  releasing: boolean;
+  /** Serialises this lease's ledger writes. */
+  writes: Promise<void>;
+}
+
+export interface LeaseBillingOptions {
+  ledger: LedgerService;
+  /** The strict billing (one ledger reservation per request) used for big, free or low-balance requests. */
+  strict: CompletionBilling;
+  /** How much one lease reserves; 0 turns leasing off. */
+  leaseSize: Amount;
+  /** Charges are written at least this often. */
+  flushMs: number;
+  /** A lease unused this long is written out and its remainder given back. */
+  idleMs: number;
+  /** A lease older than this is retired and replaced (well before the ledger's reservation expiry). */
+  maxAgeMs: number;
+  clock?: () => number;
+  logger?: FastifyBaseLogger;
+}
+
+/**
+ * Holds without a database round trip. An instance reserves a lease (an ordinary ledger reservation of
+ * `leaseSize`) on a key's account, then takes each request's hold from the lease in memory; the exact charges
+ * are written in batches, one ledger entry per generation, by `chargeLease`. The money stays safe across
+ * instances because every lease is a real reservation: requests in flight never hold more than was reserved.
+ * When the balance or the key's limit cannot fund a lease, or a request may cost more than a lease, billing
+ * falls back to one strict reservation per request, so 402s say exactly what the balance affords. Idle leases
+ * are written out and returned after `idleMs`; a lease whose account went negative is retired at once.
+ */
+export function createLeaseBilling(options: LeaseBillingOptions): CompletionBilling {
+  const clock = options.clock ?? Date.now;
+  const leases = new Map<string, Lease>();
+  const acquiring = new Map<string, Promise<Lease | undefined>>();
+  const leaseOfHold = new WeakMap<HeldFunds, Lease>();
+  const retiring = new Set<Lease>();
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  function write(lease: Lease, work: () => Promise<void>): Promise<void> {
+    lease.writes = lease.writes.then(work).catch((error: unknown) => {
+      options.logger?.error({ err: error, lease: lease.reservation.id }, "lease ledger write failed");
+    });
+    return lease.writes;
+  }
+
+  function flush(lease: Lease): Promise<void> {
+    return write(lease, async () => {
+      if (lease.pending.length === 0) return;
+      const charges = lease.pending.splice(0);
+      try {
+        const { balance } = await options.ledger.chargeLease(lease.reservation, charges);
+        // A negative balance must stop further requests at once: no more holds from this lease.
+        if (balance < 0n) retire(lease);
+      } catch (error) {
+        lease.pending.unshift(...charges);
+        throw error;
+      }
+    });
+  }
+
+  function retire(lease: Lease): void {
+    lease.retiring = true;
+    if (leases.get(lease.key) === lease) leases.delete(lease.key);
+    retiring.add(lease);
+    if (lease.inFlight > 0 || lease.releasing) return;
+    lease.releasing = true;
+    // Both writes are queued now, in order, so `lease.writes` covers the release too.
+    void flush(lease);
+    void write(lease, async () => {
+      await options.ledger.release(lease.reservation);
+      retiring.delete(lease);
+    });
+  }
+
+  function scheduleFlush(): void {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      const now = clock();
+      for (const lease of [...leases.values(), ...retiring]) {
+        void flush(lease);
+        if (!lease.retiring && lease.inFlight === 0 && now - lease.lastUsedAt >= options.idleMs) retire(lease);
+      }
+      if (leases.size > 0) scheduleFlush();
+    }, options.flushMs);
+    flushTimer.unref();
+  }
+
+  async function acquire(key: string, principal: Principal & { accountId: string }): Promise<Lease | undefined> {
+    const existing = acquiring.get(key);
+    if (existing !== undefined) return existing;
+    const pending = (async () => {
+      const previous = leases.get(key);
+      if (previous !== undefined) retire(previous);
+      try {
+        const reservation = await options.ledger.reserve({ accountId: principal.accountId, keyHash: principal.keyHash, maxCost: options.leaseSize });
+        const now = clock();
+        const lease: Lease = {
+          key,
+          reservation,
+          remaining: reservation.amount,
+          inFlight: 0,
+          pending: [],
+          createdAt: now,
+          lastUsedAt: now,
+          retiring: false,
+          releasing: false,
+          writes: Promise.resolve(),
+        };
+        leases.set(key, lease);
+        scheduleFlush();
+        return lease;
+      } catch (error) {
+        if (error instanceof PaymentRequiredError) return undefined;
+        throw error;
+      }
+    })().finally(() => acquiring.delete(key));
+    acquiring.set(key, pending);
+    return pending;
+  }
+
+  function usable(lease: Lease | undefined, maxCost: Amount): lease is Lease {
+    return lease !== undefined && !lease.retiring && lease.remaining >= maxCost && clock() - lease.createdAt < options.maxAgeMs;
+  }
+
+  function takeFrom(lease: Lease, maxCost: Amount): HeldFunds {
+    lease.remaining -= maxCost;
+    lease.inFlight += 1;
+    lease.lastUsedAt = clock();
+    const hold: HeldFunds = { id: randomUUID(), maxCost };
+    leaseOfHold.set(hold, lease);
+    return hold;
+  }
+
+  function finish(lease: Lease, hold: HeldFunds, cost: Amount): void {
+    lease.inFlight -= 1;
+    lease.remaining += hold.maxCost - cost;
+    if (lease.retiring && lease.inFlight === 0) retire(lease);
+  }
+
+  return {
+    async hold(principal, maxCost) {
+      if (options.leaseSize <= 0n || maxCost === 0n || maxCost > options.leaseSize || principal.accountId === null) {
+        return options.strict.hold(principal, maxCost);
+      }
+      const key = `${principal.accountId}|${principal.keyHash}`;
+      let lease = leases.get(key);
+      if (!usable(lease, maxCost)) lease = await acquire(key, { ...principal, accountId: principal.accountId });
+      if (usable(lease, maxCost)) return takeFrom(lease, maxCost);
+      return options.strict.hold(principal, maxCost);
+    },
+
+    async settle(hold, cost, details) {
+      const lease = leaseOfHold.get(hold);
+      if (lease === undefined) return options.strict.settle(hold, cost, details);
+      lease.pending.push({
+        cost,
+        generationId: details.generationId,
+        model: details.model,
+        provider: details.provider,
+        description: `${details.model} via ${details.provider}`,
+      });
+      finish(lease, hold, cost);
+      scheduleFlush();
+    },
+
+    async release(hold) {
+      const lease = leaseOfHold.get(hold);
+      if (lease === undefined) return options.strict.release(hold);
+      finish(lease, hold, 0n);
+    },
+
+    async flush() {
+      await Promise.all([...leases.values(), ...retiring].map((lease) => flush(lease)));
+      await options.strict.flush?.();
+    },
+
+    async close() {
+      if (flushTimer !== undefined) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      for (const lease of [...leases.values()]) retire(lease);
+      await Promise.all([...retiring].filter((lease) => lease.inFlight === 0).map((lease) => lease.writes));
+    },
+  };
+}
