@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGateway } from "../../src/app/gateway.js";
-import { loadConfig } from "../../src/config/config.js";
-import { createFundedKey } from "../support/api-keys.js";
+import { startGatewayProcess } from "./gateway-process.js";
 import { SIMULATOR_KEYS } from "../support/simulated-providers.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import { BenchClient, runConcurrent, summarise } from "./http-load.js";
@@ -24,14 +22,15 @@ function ms(value: number): string {
 
 /**
  * Direct call to the simulated OpenAI upstream versus the same call through the gateway, with authentication,
- * rate limits and the ledger on (a real funded key; every request is reserved, settled and recorded).
+ * rate limits and the ledger on (a real funded key; every request is held, charged and recorded). The
+ * gateway runs as its own process (`dist/src/main.js`), as in production; the load client and the simulator
+ * share this one.
  */
 export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number }): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
-  const config = loadConfig({ ...process.env, PORT: "0", LOG_LEVEL: "silent", DATA_DIR: dataDir });
-  const gateway = await startGateway({ config, env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` } });
-  const key = await createFundedKey(gateway, { usd: "100000" });
+  const gateway = await startGatewayProcess({ dataDir, env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` } });
+  const key = { apiKey: gateway.apiKey };
   const rows: BenchRow[] = [];
   const message = (extra: string) => [{ role: "user", content: `Benchmark request ${extra}`.trim() }];
   const directBody = (extra = "", stream = false) => ({ model: "gpt-4o-mini", messages: message(extra), ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
@@ -90,9 +89,9 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       await direct50.close();
       await gateway50.close();
     }
-    rows.push({ scenario: "resident memory after the runs (gateway, simulator and client in one process)", direct: "", gateway: `${round(process.memoryUsage().rss / 1024 / 1024, 1)} MiB`, added: "" });
+    rows.push({ scenario: "resident memory of the gateway process after the runs", direct: "", gateway: `${round(gateway.residentMiB(), 1)} MiB`, added: "" });
   } finally {
-    await gateway.close();
+    await gateway.stop();
     await simulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -38,7 +38,8 @@ export class BenchClient {
     const gapsMs: number[] = [];
     for await (const chunk of response.body) {
       const now = performance.now() - started;
-      if (String(chunk).includes("content")) {
+      // A chunk with actual text (the role chunk's empty `"content":""` does not count as a token).
+      if (/"content":"[^"]/.test(String(chunk))) {
         if (firstChunkMs === undefined) firstChunkMs = now;
         else gapsMs.push(now - last);
         last = now;

@@ -1,0 +1,81 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { createAccountServices } from "../../src/accounts/account-services.js";
+import { parseUsd } from "../../src/billing/money.js";
+import { seedCatalogIfEmpty } from "../../src/catalog/seed.js";
+import { loadConfig } from "../../src/config/config.js";
+import { projectPath } from "../../src/config/project-root.js";
+import { openDatabase } from "../../src/db/client.js";
+import { TEST_OPERATOR } from "../support/api-keys.js";
+
+/** A gateway running as its own process, as in production, with a funded key made before it started. */
+export interface GatewayProcess {
+  url: string;
+  apiKey: string;
+  /** Resident memory of the gateway process, in MiB. */
+  residentMiB(): number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function residentMiBOf(child: ChildProcess): number {
+  try {
+    // /proc/<pid>/statm: the second field is resident pages.
+    const statm = readFileSync(`/proc/${child.pid}/statm`, "utf8");
+    return (Number(statm.split(" ")[1]) * 4096) / 1024 / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Prepares the database (migrations, catalog, one account with credit and a key) in this process, closes it,
+ * then starts `dist/src/main.js` on it (PGlite in `dataDir`, or DATABASE_URL) and waits for /readyz.
+ */
+export async function startGatewayProcess(options: { dataDir: string; env: Record<string, string> }): Promise<GatewayProcess> {
+  const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "silent" });
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await database.migrate();
+  await seedCatalogIfEmpty(database.db);
+  const services = createAccountServices({ db: database.db, config: loadConfig({ ...process.env, BILLING_SWEEP_MS: "0", LOG_LEVEL: "silent" }) });
+  const account = await services.accounts.create(TEST_OPERATOR, { name: "bench" });
+  await services.credits.grant(TEST_OPERATOR, { accountId: account.id, credits: parseUsd("100000"), reason: "bench" });
+  const { plaintext } = await services.keys.create(TEST_OPERATOR, { accountId: account.id, name: "bench" });
+  await database.close();
+
+  const port = await freePort();
+  const child = spawn(process.execPath, [projectPath("dist", "src", "main.js")], {
+    env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const ready = await fetch(`${url}/readyz`).then((response) => response.ok).catch(() => false);
+    if (ready) break;
+    if (child.exitCode !== null) throw new Error(`the gateway process exited with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    apiKey: plaintext,
+    residentMiB: () => residentMiBOf(child),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
