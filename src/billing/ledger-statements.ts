@@ -79,6 +79,41 @@ export function reserveStatement(options: {
 }
 
 /**
+ * The key's spend counters after a charge of `cost` (and `byok` bring-your-own-key spend): lifetime totals
+ * grow, and each period counter starts over when its period changed. Frees `freed` of the key's reserved
+ * amount. Runs only once the balance row was updated (`balance_row`), keeping the lock order.
+ */
+function keySpendUpdateSql(options: { keyHash: string; periods: PeriodStarts; cost: SQL; byok: SQL; freed: SQL }): SQL {
+  const { periods, cost, byok, freed } = options;
+  return sql`update key_spend set
+        reserved = reserved - ${freed},
+        usage = usage + ${cost},
+        byok_usage = byok_usage + ${byok},
+        usage_daily = (case when day_start >= ${periods.day}::date then usage_daily else 0 end) + ${cost},
+        byok_usage_daily = (case when day_start >= ${periods.day}::date then byok_usage_daily else 0 end) + ${byok},
+        day_start = greatest(day_start, ${periods.day}::date),
+        usage_weekly = (case when week_start >= ${periods.week}::date then usage_weekly else 0 end) + ${cost},
+        byok_usage_weekly = (case when week_start >= ${periods.week}::date then byok_usage_weekly else 0 end) + ${byok},
+        week_start = greatest(week_start, ${periods.week}::date),
+        usage_monthly = (case when month_start >= ${periods.month}::date then usage_monthly else 0 end) + ${cost},
+        byok_usage_monthly = (case when month_start >= ${periods.month}::date then byok_usage_monthly else 0 end) + ${byok},
+        month_start = greatest(month_start, ${periods.month}::date),
+        updated_at = now()
+      where key_hash = ${options.keyHash} and exists (select 1 from balance_row)
+      returning key_hash`;
+}
+
+/** Claims the account's auto top-up when the balance just written (`balance_row`) fell below its threshold. */
+function autoTopUpClaimSql(options: { accountId: string; now: string; maxTopUpFailures: number }): SQL {
+  return sql`update auto_top_ups set claimed_at = ${options.now}::timestamptz, updated_at = now()
+      where account_id = ${options.accountId}::uuid and enabled and amount > 0 and claimed_at is null
+        and failures < ${options.maxTopUpFailures}
+        and (next_attempt_at is null or next_attempt_at <= ${options.now}::timestamptz)
+        and threshold > (select balance from balance_row)
+      returning account_id`;
+}
+
+/**
  * Settles a reservation in one statement: deletes it (if the sweeper has not already), charges `cost` to the
  * balance (which may go negative only when `cost` exceeds what was reserved), frees the reserved amount,
  * adds the cost to the key's period counters (starting a counter over when its period changed), writes one
@@ -112,22 +147,7 @@ export function settleStatement(options: {
       where account_id = ${options.accountId}::uuid
       returning balance
     ), key_row as (
-      update key_spend set
-        reserved = reserved - coalesce((select amount from released), 0),
-        usage = usage + ${cost}::bigint,
-        byok_usage = byok_usage + ${byok}::bigint,
-        usage_daily = (case when day_start >= ${periods.day}::date then usage_daily else 0 end) + ${cost}::bigint,
-        byok_usage_daily = (case when day_start >= ${periods.day}::date then byok_usage_daily else 0 end) + ${byok}::bigint,
-        day_start = greatest(day_start, ${periods.day}::date),
-        usage_weekly = (case when week_start >= ${periods.week}::date then usage_weekly else 0 end) + ${cost}::bigint,
-        byok_usage_weekly = (case when week_start >= ${periods.week}::date then byok_usage_weekly else 0 end) + ${byok}::bigint,
-        week_start = greatest(week_start, ${periods.week}::date),
-        usage_monthly = (case when month_start >= ${periods.month}::date then usage_monthly else 0 end) + ${cost}::bigint,
-        byok_usage_monthly = (case when month_start >= ${periods.month}::date then byok_usage_monthly else 0 end) + ${byok}::bigint,
-        month_start = greatest(month_start, ${periods.month}::date),
-        updated_at = now()
-      where key_hash = ${options.keyHash} and exists (select 1 from balance_row)
-      returning key_hash
+      ${keySpendUpdateSql({ keyHash: options.keyHash, periods, cost: sql`${cost}::bigint`, byok: sql`${byok}::bigint`, freed: sql`coalesce((select amount from released), 0)` })}
     ), entry as (
       insert into ledger_entries (account_id, type, amount, balance_after, key_hash, reservation_id, generation_id, model, description, metadata)
       select ${options.accountId}::uuid, 'usage', -${cost}::bigint, balance, ${options.keyHash}, ${options.reservationId}::uuid,
@@ -136,12 +156,7 @@ export function settleStatement(options: {
       where ${cost}::bigint <> 0
       returning id
     ), top_up as (
-      update auto_top_ups set claimed_at = ${now}::timestamptz, updated_at = now()
-      where account_id = ${options.accountId}::uuid and enabled and amount > 0 and claimed_at is null
-        and failures < ${options.maxTopUpFailures}
-        and (next_attempt_at is null or next_attempt_at <= ${now}::timestamptz)
-        and threshold > (select balance from balance_row)
-      returning account_id
+      ${autoTopUpClaimSql({ accountId: options.accountId, now, maxTopUpFailures: options.maxTopUpFailures })}
     )
     select (select balance from balance_row) as balance,
            (select amount from released) as released,
@@ -264,21 +279,7 @@ export function chargeLeaseStatement(options: {
       where account_id = ${options.accountId}::uuid
       returning balance
     ), key_row as (
-      update key_spend set
-        reserved = reserved - coalesce((select freed from lease), 0),
-        usage = usage + (select amount from total),
-        usage_daily = (case when day_start >= ${periods.day}::date then usage_daily else 0 end) + (select amount from total),
-        byok_usage_daily = case when day_start >= ${periods.day}::date then byok_usage_daily else 0 end,
-        day_start = greatest(day_start, ${periods.day}::date),
-        usage_weekly = (case when week_start >= ${periods.week}::date then usage_weekly else 0 end) + (select amount from total),
-        byok_usage_weekly = case when week_start >= ${periods.week}::date then byok_usage_weekly else 0 end,
-        week_start = greatest(week_start, ${periods.week}::date),
-        usage_monthly = (case when month_start >= ${periods.month}::date then usage_monthly else 0 end) + (select amount from total),
-        byok_usage_monthly = case when month_start >= ${periods.month}::date then byok_usage_monthly else 0 end,
-        month_start = greatest(month_start, ${periods.month}::date),
-        updated_at = now()
-      where key_hash = ${options.keyHash} and exists (select 1 from balance_row)
-      returning key_hash
+      ${keySpendUpdateSql({ keyHash: options.keyHash, periods, cost: sql`(select amount from total)`, byok: sql`0`, freed: sql`coalesce((select freed from lease), 0)` })}
     ), entries as (
       insert into ledger_entries (account_id, type, amount, balance_after, key_hash, reservation_id, generation_id, model, description, metadata)
       select ${options.accountId}::uuid, 'usage', -c.cost,
@@ -289,12 +290,7 @@ export function chargeLeaseStatement(options: {
       where c.cost <> 0 and exists (select 1 from balance_row)
       returning id
     ), top_up as (
-      update auto_top_ups set claimed_at = ${now}::timestamptz, updated_at = now()
-      where account_id = ${options.accountId}::uuid and enabled and amount > 0 and claimed_at is null
-        and failures < ${options.maxTopUpFailures}
-        and (next_attempt_at is null or next_attempt_at <= ${now}::timestamptz)
-        and threshold > (select balance from balance_row)
-      returning account_id
+      ${autoTopUpClaimSql({ accountId: options.accountId, now, maxTopUpFailures: options.maxTopUpFailures })}
     )
     select (select balance from balance_row) as balance,
            (select count(*) from entries)::int as entries,
