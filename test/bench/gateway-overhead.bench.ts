@@ -29,7 +29,13 @@ function ms(value: number): string {
 export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number }): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
-  const gateway = await startGatewayProcess({ dataDir, env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` } });
+  // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the gateway process there (open it in Chrome DevTools).
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const gateway = await startGatewayProcess({
+    dataDir,
+    env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` },
+    ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
+  });
   const key = { apiKey: gateway.apiKey };
   const rows: BenchRow[] = [];
   const message = (extra: string) => [{ role: "user", content: `Benchmark request ${extra}`.trim() }];

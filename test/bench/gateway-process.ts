@@ -45,7 +45,7 @@ function residentMiBOf(child: ChildProcess): number {
  * Prepares the database (migrations, catalog, one account with credit and a key) in this process, closes it,
  * then starts `dist/src/main.js` on it (PGlite in `dataDir`, or DATABASE_URL) and waits for /readyz.
  */
-export async function startGatewayProcess(options: { dataDir: string; env: Record<string, string> }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: { dataDir: string; env: Record<string, string>; nodeArgs?: string[] }): Promise<GatewayProcess> {
   const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "silent" });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
@@ -57,7 +57,7 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
   await database.close();
 
   const port = await freePort();
-  const child = spawn(process.execPath, [projectPath("dist", "src", "main.js")], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), projectPath("dist", "src", "main.js")], {
     env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });

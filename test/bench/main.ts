@@ -7,7 +7,8 @@ import { runLedgerBench } from "./ledger.bench.js";
 /**
  * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
  * call through the gateway, plus the ledger's reservation throughput. Prints tables; no assertions (speed
- * targets are checked here, never by timed tests). BENCH_ROUNDS and BENCH_LOAD scale the run.
+ * targets are checked here, never by timed tests). BENCH_ROUNDS and BENCH_LOAD scale the run;
+ * BENCH_CPU_PROFILE=<folder> profiles the gateway process.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
