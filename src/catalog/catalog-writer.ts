@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.js";
 import { catalogState, endpoints, models, providers } from "../db/schema/index.js";
 import type { NewEndpointRow, NewModelRow, NewProviderRow } from "../db/schema/index.js";
@@ -167,7 +167,7 @@ export async function applyCatalog(db: Database, file: CatalogFile): Promise<Cat
           await tx
             .update(endpoints)
             .set({ ...wanted, updatedAt: new Date() })
-            .where(and(eq(endpoints.id, stored.id)));
+            .where(eq(endpoints.id, stored.id));
           summary.updated += 1;
         } else {
           summary.unchanged += 1;
