@@ -28,5 +28,10 @@ export async function createGraphQLContext(services: GatewayServices, authorizat
     if (!(error instanceof GatewayError)) throw error;
     throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.graphqlCode, http: { status: error.status } } });
   }
+  return operationContext(services, principal);
+}
+
+/** The context of one operation for a caller already authenticated (HTTP request, or a socket's connection_init). */
+export function operationContext(services: GatewayServices, principal: Principal | null): GraphQLContext {
   return { services, principal, loaders: createLoaders(services) };
 }

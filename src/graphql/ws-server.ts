@@ -7,8 +7,7 @@ import { WebSocketServer } from "ws";
 import type { GatewayServices } from "../app/services.js";
 import type { Principal } from "../auth/principal.js";
 import { GatewayError } from "../core/errors.js";
-import type { GraphQLContext } from "./context.js";
-import { createLoaders } from "./loaders.js";
+import { operationContext } from "./context.js";
 import { assertComplexity, depthLimitRule } from "./query-limits.js";
 
 /** What `onConnect` learned about the socket, kept for the socket's lifetime. */
@@ -72,11 +71,7 @@ export function startGraphQLWebSocketServer(options: {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const contextValue: GraphQLContext = {
-          services: options.services,
-          principal: context.extra.principal ?? null,
-          loaders: createLoaders(options.services),
-        };
+        const contextValue = operationContext(options.services, context.extra.principal ?? null);
         return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
     },

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCatalogFile } from "../../src/catalog/seed.js";
 import { applyCatalog } from "../../src/catalog/catalog-writer.js";
+import WebSocket from "ws";
+import { createFundedKey } from "../support/api-keys.js";
 import { graphqlRequest, webSocketClient } from "../support/graphql-client.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
@@ -110,5 +112,30 @@ describe("catalog writer", () => {
     expect(again).toMatchObject({ inserted: 0, updated: 0 });
     expect(again.revision).toBe(summary.revision);
     expect(again.revision).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe("WebSocket authentication", () => {
+  /** Opens a graphql-ws socket, sends connection_init with the given payload, and reports ack or close code. */
+  async function connect(payload: Record<string, unknown>): Promise<{ acked: boolean; closeCode: number | undefined }> {
+    const socket = new WebSocket(`${gateway.url.replace("http", "ws")}/graphql`, "graphql-transport-ws");
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "connection_init", payload }));
+    const outcome = await new Promise<{ acked: boolean; closeCode: number | undefined }>((resolve) => {
+      socket.once("message", (data) => resolve({ acked: (JSON.parse(String(data)) as { type: string }).type === "connection_ack", closeCode: undefined }));
+      socket.once("close", (code) => resolve({ acked: false, closeCode: code }));
+    });
+    socket.close();
+    return outcome;
+  }
+
+  it("closes a socket whose connection_init carries a bad key with 4403", async () => {
+    expect(await connect({ Authorization: "Bearer sk-gw-not-a-key" })).toEqual({ acked: false, closeCode: 4403 });
+  });
+
+  it("acknowledges a socket with a valid key, and one with no key (public subscriptions)", async () => {
+    const key = await createFundedKey(gateway, { usd: "1" });
+    expect((await connect({ Authorization: `Bearer ${key.apiKey}` })).acked).toBe(true);
+    expect((await connect({})).acked).toBe(true);
   });
 });
