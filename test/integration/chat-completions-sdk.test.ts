@@ -157,10 +157,12 @@ describe.each(MODELS)("$label through the openai SDK", ({ model, provider }) => 
   });
 
   it("turns an upstream rate limit into the SDK's RateLimitError, with nothing charged", async () => {
+    const before = await key.balance();
     const error = await client.chat.completions.create({ model, messages: [{ role: "user", content: "hi [[error:429]]" }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const body = (error as InstanceType<typeof OpenAI.RateLimitError>).error as { metadata?: { provider_code?: unknown } } | undefined;
     expect(body?.metadata?.provider_code).toBe(429);
+    expect(await key.balance()).toBe(before);
   });
 
   it("validates its JSON body and every SSE chunk against OpenAI's schemas", async () => {
