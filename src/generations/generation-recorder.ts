@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/client.js";
+import { jsonBatchInsert } from "../db/json-batch-insert.js";
 import { generations } from "../db/schema/index.js";
 import type { GenerationRow, NewGenerationRow } from "../db/schema/index.js";
 
@@ -17,6 +18,8 @@ export interface GenerationRecorder {
   close(): Promise<void>;
 }
 
+const insertGenerations = jsonBatchInsert(generations);
+
 export function createGenerationRecorder(options: { db: Database; flushMs?: number; maxBatch?: number; logger?: FastifyBaseLogger }): GenerationRecorder {
   const flushMs = options.flushMs ?? 25;
   const maxBatch = options.maxBatch ?? 200;
@@ -30,7 +33,7 @@ export function createGenerationRecorder(options: { db: Database; flushMs?: numb
     const batch = [...pending.values()].slice(0, maxBatch);
     writing = writing
       .then(async () => {
-        await options.db.insert(generations).values(batch).onConflictDoNothing();
+        await insertGenerations.insert(options.db, batch);
         for (const row of batch) pending.delete(row.id);
       })
       .catch((error: unknown) => {
