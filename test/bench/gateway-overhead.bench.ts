@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGatewayProcess } from "./gateway-process.js";
+import { projectPath } from "../../src/config/project-root.js";
+import { startGatewayProcess, startNodeProcess } from "./gateway-process.js";
 import { SIMULATOR_KEYS } from "../support/simulated-providers.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import { BenchClient, runConcurrent, summarise } from "./http-load.js";
@@ -12,7 +13,10 @@ import { percentile, round } from "./stats.js";
 export interface BenchRow {
   scenario: string;
   direct: string;
+  /** The reference hop: a bare Fastify + undici pass-through proxy (see bare-proxy.ts). */
+  "bare proxy": string;
   gateway: string;
+  /** Gateway against direct. */
   added: string;
 }
 
@@ -20,13 +24,32 @@ function ms(value: number): string {
   return `${round(value, 3)} ms`;
 }
 
+function percent(value: number, base: number): string {
+  return `${round(((value - base) / base) * 100, 1)} %`;
+}
+
+/** The three ways to reach the same simulated upstream, measured side by side. */
+interface Targets {
+  direct: { client: BenchClient; body: (extra: string, stream?: boolean) => unknown };
+  bare: { client: BenchClient; body: (extra: string, stream?: boolean) => unknown };
+  gateway: { client: BenchClient; body: (extra: string, stream?: boolean) => unknown };
+}
+
+const message = (extra: string) => [{ role: "user", content: `Benchmark request ${extra}`.trim() }];
+const upstreamBody = (extra: string, stream = false) => ({ model: "gpt-4o-mini", messages: message(extra), ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
+const gatewayBody = (extra: string, stream = false) => ({ model: "openai/gpt-4o-mini", messages: message(extra), ...(stream ? { stream: true } : {}) });
+
 /**
  * Direct call to the simulated OpenAI upstream versus the same call through the gateway, with authentication,
  * rate limits and the ledger on (a real funded key; every request is held, charged and recorded). The
  * gateway runs as its own process (`dist/src/main.js`), as in production; the load client and the simulator
- * share this one.
+ * share this one. A bare pass-through proxy, also its own process, is measured alongside as the reference
+ * for what an extra Node.js HTTP hop costs on this machine.
+ *
+ * Under load, each target is first warmed at the measured concurrency, then the three are measured in
+ * alternating rounds, so drift (JIT, page cache, the database's checkpoints) falls on all of them alike.
  */
-export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number }): Promise<BenchRow[]> {
+export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number; loadRounds: number }): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
   // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the gateway process there (open it in Chrome DevTools).
@@ -36,68 +59,81 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
     env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` },
     ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
   });
-  const key = { apiKey: gateway.apiKey };
+  const bare = await startNodeProcess({ script: projectPath("dist", "test", "bench", "bare-proxy.js"), env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai } });
+  const targetsFor = (connections: number): Targets => ({
+    direct: { client: new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, connections), body: upstreamBody },
+    bare: { client: new BenchClient(bare.url, "/api/v1/chat/completions", {}, connections), body: gatewayBody },
+    gateway: { client: new BenchClient(gateway.url, "/api/v1/chat/completions", { authorization: `Bearer ${gateway.apiKey}` }, connections), body: gatewayBody },
+  });
+  const closeTargets = (targets: Targets) => Promise.all(Object.values(targets).map((target: Targets["direct"]) => target.client.close()));
   const rows: BenchRow[] = [];
-  const message = (extra: string) => [{ role: "user", content: `Benchmark request ${extra}`.trim() }];
-  const directBody = (extra = "", stream = false) => ({ model: "gpt-4o-mini", messages: message(extra), ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
-  const gatewayBody = (extra = "", stream = false) => ({ model: "openai/gpt-4o-mini", messages: message(extra), ...(stream ? { stream: true } : {}) });
 
   try {
-    // 1. Added latency at concurrency 1, rounds interleaved so drift affects both sides equally.
-    const direct1 = new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, 1);
-    const gateway1 = new BenchClient(gateway.url, "/api/v1/chat/completions", { authorization: `Bearer ${key.apiKey}` }, 1);
+    // 1. Added latency at concurrency 1, rounds interleaved so drift affects every side equally.
+    const one = targetsFor(1);
     for (let warm = 0; warm < 50; warm += 1) {
-      await direct1.send(directBody());
-      await gateway1.send(gatewayBody());
+      for (const target of Object.values(one) as Targets["direct"][]) await target.client.send(target.body(""));
     }
-    const directSamples: Sample[] = [];
-    const gatewaySamples: Sample[] = [];
+    const samples = { direct: [] as Sample[], bare: [] as Sample[], gateway: [] as Sample[] };
     for (let round = 0; round < options.rounds; round += 1) {
-      directSamples.push(await direct1.send(directBody()));
-      gatewaySamples.push(await gateway1.send(gatewayBody()));
+      for (const name of ["direct", "bare", "gateway"] as const) samples[name].push(await one[name].client.send(one[name].body("")));
     }
-    const d = summarise(directSamples);
-    const g = summarise(gatewaySamples);
-    rows.push({ scenario: `non-streaming, concurrency 1, p50 (${options.rounds} interleaved rounds)`, direct: ms(d.p50), gateway: ms(g.p50), added: ms(g.p50 - d.p50) });
-    rows.push({ scenario: "non-streaming, concurrency 1, p99", direct: ms(d.p99), gateway: ms(g.p99), added: ms(g.p99 - d.p99) });
+    const d = summarise(samples.direct);
+    const b = summarise(samples.bare);
+    const g = summarise(samples.gateway);
+    rows.push({ scenario: `non-streaming, concurrency 1, p50 (${options.rounds} interleaved rounds)`, direct: ms(d.p50), "bare proxy": ms(b.p50), gateway: ms(g.p50), added: ms(g.p50 - d.p50) });
+    rows.push({ scenario: "non-streaming, concurrency 1, p99", direct: ms(d.p99), "bare proxy": ms(b.p99), gateway: ms(g.p99), added: ms(g.p99 - d.p99) });
 
-    // 2. Streaming: time to first token and inter-chunk gaps.
+    // 2. Streaming: time to first token and inter-chunk gaps (the bare proxy does not stream).
     const directStream: Sample[] = [];
     const gatewayStream: Sample[] = [];
     for (let round = 0; round < Math.max(20, Math.floor(options.rounds / 4)); round += 1) {
-      directStream.push(await direct1.send(directBody("[[words:40]] [[delay:2]]", true)));
-      gatewayStream.push(await gateway1.send(gatewayBody("[[words:40]] [[delay:2]]", true)));
+      directStream.push(await one.direct.client.send(one.direct.body("[[words:40]] [[delay:2]]", true)));
+      gatewayStream.push(await one.gateway.client.send(one.gateway.body("[[words:40]] [[delay:2]]", true)));
     }
-    const ttft = (samples: Sample[]) => percentile(samples.map((sample) => sample.firstChunkMs ?? Number.NaN), 50);
-    const gaps = (samples: Sample[]) => percentile(samples.flatMap((sample) => sample.gapsMs ?? []), 99);
-    rows.push({ scenario: "streaming, time to first token, p50", direct: ms(ttft(directStream)), gateway: ms(ttft(gatewayStream)), added: ms(ttft(gatewayStream) - ttft(directStream)) });
-    rows.push({ scenario: "streaming, inter-chunk gap, p99", direct: ms(gaps(directStream)), gateway: ms(gaps(gatewayStream)), added: ms(gaps(gatewayStream) - gaps(directStream)) });
-    await direct1.close();
-    await gateway1.close();
+    const ttft = (list: Sample[]) => percentile(list.map((sample) => sample.firstChunkMs ?? Number.NaN), 50);
+    const gaps = (list: Sample[]) => percentile(list.flatMap((sample) => sample.gapsMs ?? []), 99);
+    rows.push({ scenario: "streaming, time to first token, p50", direct: ms(ttft(directStream)), "bare proxy": "", gateway: ms(ttft(gatewayStream)), added: ms(ttft(gatewayStream) - ttft(directStream)) });
+    rows.push({ scenario: "streaming, inter-chunk gap, p99", direct: ms(gaps(directStream)), "bare proxy": "", gateway: ms(gaps(gatewayStream)), added: ms(gaps(gatewayStream) - gaps(directStream)) });
+    await closeTargets(one);
 
     // 3. Throughput and p99 at concurrency 50, against a 0 ms and a 60 ms upstream.
-    for (const delay of [0, 60]) {
+    for (const delay of (process.env.BENCH_DELAYS ?? "0,60").split(",").map(Number)) {
       const extra = delay === 0 ? "" : `[[delay:${delay}]]`;
-      const direct50 = new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, 50);
-      const gateway50 = new BenchClient(gateway.url, "/api/v1/chat/completions", { authorization: `Bearer ${key.apiKey}` }, 50);
+      const fifty = targetsFor(50);
       const total = delay === 0 ? options.loadRequests : Math.floor(options.loadRequests / 2);
-      const directRun = await runConcurrent({ concurrency: 50, total, send: () => direct50.send(directBody(extra)) });
-      const gatewayRun = await runConcurrent({ concurrency: 50, total, send: () => gateway50.send(gatewayBody(extra)) });
-      const dr = summarise(directRun.samples, directRun.wallMs);
-      const gr = summarise(gatewayRun.samples, gatewayRun.wallMs);
+      const perRound = Math.max(50, Math.floor(total / options.loadRounds));
+      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0 });
+      const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
+      // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
+      const rampMs = delay;
+      for (const name of ["direct", "bare", "gateway"] as const) {
+        await runConcurrent({ concurrency: 50, total: Math.min(500, perRound), rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
+      }
+      for (let round = 0; round < options.loadRounds; round += 1) {
+        for (const name of ["direct", "bare", "gateway"] as const) {
+          const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
+          runs[name].samples.push(...run.samples);
+          runs[name].windowRequests += run.windowRequests;
+          runs[name].windowMs += run.windowMs;
+        }
+      }
+      const [dr, br, gr] = (["direct", "bare", "gateway"] as const).map((name) => summarise(runs[name].samples));
+      const [dRate, bRate, gRate] = (["direct", "bare", "gateway"] as const).map((name) => (runs[name].windowRequests / runs[name].windowMs) * 1000) as [number, number, number];
       rows.push({
-        scenario: `concurrency 50, ${delay} ms upstream, throughput (${total} requests)`,
-        direct: `${round(dr.throughput ?? 0, 1)} req/s`,
-        gateway: `${round(gr.throughput ?? 0, 1)} req/s`,
-        added: `${round((((gr.throughput ?? 0) - (dr.throughput ?? 0)) / (dr.throughput ?? 1)) * 100, 1)} %`,
+        scenario: `concurrency 50, ${delay} ms upstream, throughput (${options.loadRounds} × ${perRound} requests)`,
+        direct: `${round(dRate, 1)} req/s`,
+        "bare proxy": `${round(bRate, 1)} req/s (${percent(bRate, dRate)})`,
+        gateway: `${round(gRate, 1)} req/s`,
+        added: percent(gRate, dRate),
       });
-      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p99`, direct: ms(dr.p99), gateway: ms(gr.p99), added: ms(gr.p99 - dr.p99) });
-      await direct50.close();
-      await gateway50.close();
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p50`, direct: ms(dr?.p50 ?? Number.NaN), "bare proxy": ms(br?.p50 ?? Number.NaN), gateway: ms(gr?.p50 ?? Number.NaN), added: ms((gr?.p50 ?? Number.NaN) - (dr?.p50 ?? Number.NaN)) });
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p99`, direct: ms(dr?.p99 ?? Number.NaN), "bare proxy": ms(br?.p99 ?? Number.NaN), gateway: ms(gr?.p99 ?? Number.NaN), added: ms((gr?.p99 ?? Number.NaN) - (dr?.p99 ?? Number.NaN)) });
+      await closeTargets(fifty);
     }
-    rows.push({ scenario: "resident memory of the gateway process after the runs", direct: "", gateway: `${round(gateway.residentMiB(), 1)} MiB`, added: "" });
+    rows.push({ scenario: "resident memory of the process after the runs", direct: "", "bare proxy": `${round(bare.residentMiB(), 1)} MiB`, gateway: `${round(gateway.residentMiB(), 1)} MiB`, added: "" });
   } finally {
-    await gateway.stop();
+    await Promise.all([gateway.stop(), bare.stop()]);
     await simulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -56,21 +56,40 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
   const { plaintext } = await services.keys.create(TEST_OPERATOR, { accountId: account.id, name: "bench" });
   await database.close();
 
+  const child = await startNodeProcess({
+    script: projectPath("dist", "src", "main.js"),
+    nodeArgs: options.nodeArgs ?? [],
+    env: { ...options.env, HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
+    readyPath: "/readyz",
+  });
+  return { url: child.url, apiKey: plaintext, residentMiB: child.residentMiB, stop: child.stop };
+}
+
+/** A Node.js script running as its own process on a free port, answering HTTP. */
+export interface NodeProcess {
+  url: string;
+  residentMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `script` with PORT set to a free port and waits until it answers HTTP (with a 2xx at `readyPath`, when given). */
+export async function startNodeProcess(options: { script: string; env: Record<string, string>; nodeArgs?: string[]; readyPath?: string }): Promise<NodeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), projectPath("dist", "src", "main.js")], {
-    env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
+    env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 400; attempt += 1) {
-    const ready = await fetch(`${url}/readyz`).then((response) => response.ok).catch(() => false);
+    const ready = await fetch(`${url}${options.readyPath ?? "/"}`)
+      .then((response) => (options.readyPath === undefined ? true : response.ok))
+      .catch(() => false);
     if (ready) break;
-    if (child.exitCode !== null) throw new Error(`the gateway process exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
     url,
-    apiKey: plaintext,
     residentMiB: () => residentMiBOf(child),
     stop: () =>
       new Promise<void>((resolve) => {

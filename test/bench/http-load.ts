@@ -54,26 +54,38 @@ export class BenchClient {
   }
 }
 
-/** Runs `total` requests with `concurrency` in flight; returns samples and wall time. */
-export async function runConcurrent(options: { concurrency: number; total: number; send: () => Promise<Sample> }): Promise<{ samples: Sample[]; wallMs: number }> {
+/**
+ * Runs `total` requests with `concurrency` in flight; returns the samples and the requests finished in the steady window.
+ *
+ * With `rampMs`, worker i sends its first request i × rampMs / concurrency after the start, as independent
+ * clients would, instead of all in the same millisecond. Against an upstream with a fixed delay a lockstep
+ * start never spreads out again (every round trip takes the same time), so each wave of answers lands on the
+ * server at once; staggering over one upstream period measures the server and not that artefact. Throughput
+ * is counted in the steady window, from the moment every worker has started to the moment the first worker
+ * finds nothing left to send, so the ramp at either end does not dilute it.
+ */
+export async function runConcurrent(options: { concurrency: number; total: number; send: () => Promise<Sample>; rampMs?: number }): Promise<{ samples: Sample[]; windowRequests: number; windowMs: number }> {
   const samples: Sample[] = [];
+  const finishedAt: number[] = [];
   let started = 0;
   const begin = performance.now();
-  async function worker(): Promise<void> {
+  const rampMs = options.rampMs ?? 0;
+  let drainingFrom = Number.POSITIVE_INFINITY;
+  async function worker(index: number): Promise<void> {
+    if (rampMs > 0) await new Promise((resolve) => setTimeout(resolve, (index * rampMs) / options.concurrency));
     while (started < options.total) {
       started += 1;
       samples.push(await options.send());
+      finishedAt.push(performance.now());
     }
+    drainingFrom = Math.min(drainingFrom, performance.now());
   }
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  return { samples, wallMs: performance.now() - begin };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
+  const windowStart = begin + rampMs;
+  return { samples, windowRequests: finishedAt.filter((time) => time > windowStart && time <= drainingFrom).length, windowMs: drainingFrom - windowStart };
 }
 
-export function summarise(samples: Sample[], wallMs?: number): { p50: number; p99: number; throughput?: number } {
+export function summarise(samples: Sample[]): { p50: number; p99: number } {
   const totals = samples.map((sample) => sample.totalMs);
-  return {
-    p50: percentile(totals, 50),
-    p99: percentile(totals, 99),
-    ...(wallMs === undefined ? {} : { throughput: (samples.length / wallMs) * 1000 }),
-  };
+  return { p50: percentile(totals, 50), p99: percentile(totals, 99) };
 }

@@ -7,8 +7,9 @@ import { runLedgerBench } from "./ledger.bench.js";
 /**
  * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
  * call through the gateway, plus the ledger's reservation throughput. Prints tables; no assertions (speed
- * targets are checked here, never by timed tests). BENCH_ROUNDS and BENCH_LOAD scale the run;
- * BENCH_CPU_PROFILE=<folder> profiles the gateway process.
+ * targets are checked here, never by timed tests). BENCH_ROUNDS, BENCH_LOAD and BENCH_LOAD_ROUNDS scale the
+ * run; BENCH_DELAYS (default `0,60`) picks the upstream delays under load; BENCH_CPU_PROFILE=<folder> profiles
+ * the gateway process.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -16,9 +17,10 @@ function printTable(title: string, rows: BenchRow[]): void {
 }
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 400);
-const loadRequests = Number(process.env.BENCH_LOAD ?? 2000);
+const loadRequests = Number(process.env.BENCH_LOAD ?? 8000);
+const loadRounds = Number(process.env.BENCH_LOAD_ROUNDS ?? 4);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, database ${process.env.DATABASE_URL ? "Postgres" : "PGlite"}`);
-printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests }));
+printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds }));
 
 console.log("\nLedger: reservation + settlement on one hot account");
 console.table(await runLedgerBench());
