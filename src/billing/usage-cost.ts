@@ -34,17 +34,35 @@ export function billedTokens(usage: Usage, images = 0): BilledTokens {
   return { prompt, cacheRead, cacheWrite, completion, reasoning, images };
 }
 
-/** The exact cost of tokens at an endpoint's prices, including the per-request fee. */
-export function costOfTokens(tokens: BilledTokens, pricing: EndpointPricing): Amount {
+/**
+ * A cost split into its input side (prompt tokens, images and the per-request fee) and its output side
+ * (completion and reasoning tokens); the two always add up to the whole. OpenRouter reports the split as
+ * `usage.cost_details`.
+ */
+export interface CostParts {
+  prompt: Amount;
+  completion: Amount;
+}
+
+/** The exact cost of tokens at an endpoint's prices, split into input and output sides. */
+export function costPartsOfTokens(tokens: BilledTokens, pricing: EndpointPricing): CostParts {
   const uncachedPrompt = BigInt(tokens.prompt - tokens.cacheRead - tokens.cacheWrite);
-  const promptCost =
+  const prompt =
     uncachedPrompt * pricing.prompt +
     BigInt(tokens.cacheRead) * rate(pricing.inputCacheRead, pricing.prompt) +
-    BigInt(tokens.cacheWrite) * rate(pricing.inputCacheWrite, pricing.prompt);
-  const completionCost =
+    BigInt(tokens.cacheWrite) * rate(pricing.inputCacheWrite, pricing.prompt) +
+    BigInt(tokens.images) * pricing.image +
+    pricing.request;
+  const completion =
     BigInt(tokens.completion - tokens.reasoning) * pricing.completion +
     BigInt(tokens.reasoning) * rate(pricing.internalReasoning, pricing.completion);
-  return promptCost + completionCost + BigInt(tokens.images) * pricing.image + pricing.request;
+  return { prompt, completion };
+}
+
+/** The exact cost of tokens at an endpoint's prices, including the per-request fee. */
+export function costOfTokens(tokens: BilledTokens, pricing: EndpointPricing): Amount {
+  const parts = costPartsOfTokens(tokens, pricing);
+  return parts.prompt + parts.completion;
 }
 
 /**
@@ -53,9 +71,15 @@ export function costOfTokens(tokens: BilledTokens, pricing: EndpointPricing): Am
  * (https://openrouter.ai/docs/guides/features/zero-completion-insurance).
  */
 export function chargeFor(options: { tokens: BilledTokens; pricing: EndpointPricing; finishReason: FinishReason | undefined }): Amount {
+  const parts = chargedParts(options);
+  return parts.prompt + parts.completion;
+}
+
+/** {@link chargeFor}, split into input and output sides (both zero when the insurance applies). */
+export function chargedParts(options: { tokens: BilledTokens; pricing: EndpointPricing; finishReason: FinishReason | undefined }): CostParts {
   const failed = options.finishReason === undefined || options.finishReason.unified === "error";
-  if (options.tokens.completion === 0 && failed) return 0n;
-  return costOfTokens(options.tokens, options.pricing);
+  if (options.tokens.completion === 0 && failed) return { prompt: 0n, completion: 0n };
+  return costPartsOfTokens(options.tokens, options.pricing);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Principal } from "../auth/principal.js";
 import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Amount } from "../billing/money.js";
-import type { BilledTokens } from "../billing/usage-cost.js";
+import type { BilledTokens, CostParts } from "../billing/usage-cost.js";
 import type { CallOptions, CallWarning } from "../core/call-options.js";
 import { GatewayError, toGatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
@@ -38,6 +38,8 @@ export interface CompletionResult extends ServedBy {
   tokens: BilledTokens;
   /** Exactly what the ledger was charged. */
   cost: Amount;
+  /** `cost` split into its input and output sides; they add up to it exactly. */
+  costParts: CostParts;
   /** Set when a stream failed after output began. */
   error?: GatewayError;
   cancelled: boolean;

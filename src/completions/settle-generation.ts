@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { formatUsd } from "../billing/money.js";
-import { billedTokens, chargeFor } from "../billing/usage-cost.js";
+import { billedTokens, chargedParts } from "../billing/usage-cost.js";
 import type { CallWarning } from "../core/call-options.js";
 import type { GatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
@@ -64,7 +64,8 @@ export function createGenerationSettler(deps: {
     const tokens = billedTokens(usage, estimate.images);
     const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
     // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
-    const cost = chargeFor({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    const costParts = chargedParts({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    const cost = costParts.prompt + costParts.completion;
     // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
     // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
     track(
@@ -123,6 +124,7 @@ export function createGenerationSettler(deps: {
       finishReason,
       tokens,
       cost,
+      costParts,
       ...(input.error === undefined ? {} : { error: input.error }),
       cancelled: input.cancelled,
       warnings: input.warnings,

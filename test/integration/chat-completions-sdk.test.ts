@@ -5,7 +5,7 @@ import { ledgerEntries } from "../../src/db/schema/index.js";
 import { formatUsd } from "../../src/billing/money.js";
 import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
-import { expectOpenAISchema } from "../support/contract.js";
+import { expectOpenAISchema, expectOpenRouterSchema } from "../support/contract.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { startSimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
@@ -165,15 +165,24 @@ describe.each(MODELS)("$label through the openai SDK", ({ model, provider }) => 
     expect(await key.balance()).toBe(before);
   });
 
-  it("validates its JSON body and every SSE chunk against OpenAI's schemas", async () => {
+  it("validates its JSON body and every SSE chunk against OpenAI's and OpenRouter's schemas", async () => {
     const response = await postJson(`${gateway.url}/api/v1/chat/completions`, { model, messages: [{ role: "user", content: "hello" }] }, key.apiKey);
     expect(response.headers.get("x-generation-id")).toMatch(/^gen-/);
-    expectOpenAISchema("CreateChatCompletionResponse", await response.json());
+    const body = (await response.json()) as { usage: { cost: number; cost_details: { upstream_inference_prompt_cost: number; upstream_inference_completions_cost: number } } };
+    expectOpenAISchema("CreateChatCompletionResponse", body);
+    expectOpenRouterSchema("ChatResult", body);
+    const split = body.usage.cost_details;
+    expect(split.upstream_inference_prompt_cost).toBeGreaterThan(0);
+    expect(split.upstream_inference_completions_cost).toBeGreaterThan(0);
+    expect(split.upstream_inference_prompt_cost + split.upstream_inference_completions_cost).toBeCloseTo(body.usage.cost, 15);
     const streamed = await readSse(
       await postJson(`${gateway.url}/api/v1/chat/completions`, { model, stream: true, messages: [{ role: "user", content: "hello [[reasoning]]" }], tools: [weatherTool] }, key.apiKey),
     );
     expect(streamed.events.at(-1)).toBe("[DONE]");
-    for (const chunk of streamed.chunks) expectOpenAISchema("CreateChatCompletionStreamResponse", chunk);
+    for (const chunk of streamed.chunks) {
+      expectOpenAISchema("CreateChatCompletionStreamResponse", chunk);
+      expectOpenRouterSchema("ChatStreamChunk", chunk);
+    }
   });
 });
 

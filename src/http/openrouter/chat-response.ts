@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { toUsdNumber } from "../../billing/money.js";
 import type { UnifiedFinishReason } from "../../core/finish-reason.js";
 import type { GatewayError } from "../../core/errors.js";
@@ -36,12 +37,35 @@ export function usageBody(result: CompletionResult): Record<string, unknown> {
     completion_tokens_details: { reasoning_tokens: tokens.reasoning },
     cost: toUsdNumber(result.cost),
     is_byok: false,
-    cost_details: { upstream_inference_cost: null },
+    cost_details: {
+      upstream_inference_cost: null,
+      upstream_inference_prompt_cost: toUsdNumber(result.costParts.prompt),
+      upstream_inference_completions_cost: toUsdNumber(result.costParts.completion),
+    },
   };
 }
 
+const fingerprints = new Map<string, string>();
+
+/**
+ * `system_fingerprint`: OpenRouter requires the field and OpenAI's SDK types it as a string. The gateway's
+ * backend configuration for an answer is the endpoint that served it, so the fingerprint names that: a short
+ * hash of provider and model, the same for every answer the endpoint gives.
+ */
+function systemFingerprint(servedBy: ServedBy): string {
+  const endpoint = `${servedBy.providerSlug}/${servedBy.model}`;
+  let fingerprint = fingerprints.get(endpoint);
+  if (fingerprint === undefined) {
+    fingerprint = `fp_${createHash("sha256").update(endpoint).digest("hex").slice(0, 10)}`;
+    fingerprints.set(endpoint, fingerprint);
+  }
+  return fingerprint;
+}
+
 function envelopeHead(servedBy: ServedBy, object: string): Record<string, unknown> {
-  return { id: servedBy.generationId, object, created: servedBy.created, model: servedBy.model, provider: servedBy.providerName };
+  const head: Record<string, unknown> = { id: servedBy.generationId, object, created: servedBy.created, model: servedBy.model, provider: servedBy.providerName };
+  if (object !== "text_completion") head.system_fingerprint = systemFingerprint(servedBy);
+  return head;
 }
 
 /** The non-streaming chat completion body. */

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { billedTokens, chargedParts, chargeFor, costOfTokens } from "../../../src/billing/usage-cost.js";
+import { parseUsd } from "../../../src/billing/money.js";
+import type { EndpointPricing } from "../../../src/catalog/catalog-snapshot.js";
+
+const pricing: EndpointPricing = {
+  prompt: parseUsd("0.000002"),
+  completion: parseUsd("0.000012"),
+  request: parseUsd("0.001"),
+  image: parseUsd("0.0005"),
+  inputCacheRead: parseUsd("0.0000002"),
+  inputCacheWrite: 0n,
+  internalReasoning: 0n,
+};
+
+describe("cost split for usage.cost_details", () => {
+  const tokens = billedTokens({ inputTokens: { total: 1000, cacheRead: 400, cacheWrite: undefined }, outputTokens: { total: 300, reasoning: 100 } }, 2);
+
+  it("puts prompt tokens, images and the request fee on the input side, and adds up to the whole cost exactly", () => {
+    const parts = chargedParts({ tokens, pricing, finishReason: { unified: "stop", raw: "STOP" } });
+    expect(parts.prompt).toBe(600n * pricing.prompt + 400n * pricing.inputCacheRead + 2n * pricing.image + pricing.request);
+    expect(parts.completion).toBe(300n * pricing.completion);
+    expect(parts.prompt + parts.completion).toBe(costOfTokens(tokens, pricing));
+    expect(chargeFor({ tokens, pricing, finishReason: { unified: "stop", raw: "STOP" } })).toBe(parts.prompt + parts.completion);
+  });
+
+  it("is zero on both sides when zero-completion insurance applies", () => {
+    const nothing = billedTokens({ inputTokens: { total: 1000, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 0, reasoning: undefined } });
+    expect(chargedParts({ tokens: nothing, pricing, finishReason: { unified: "error", raw: undefined } })).toEqual({ prompt: 0n, completion: 0n });
+  });
+});
