@@ -54,7 +54,7 @@ export class AnswerAccumulator {
         if (part.type === "tool-input-delta") this.contentDeltas += 1;
         break;
       case "tool-call":
-        this.content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+        this.content.push({ type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input, ...(part.signature === undefined ? {} : { signature: part.signature }) });
         break;
       case "finish":
         this.usage = part.usage;

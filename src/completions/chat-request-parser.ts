@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
 import { invalidRequest } from "../core/errors.js";
 import type { AssistantMessage, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
+import { readReasoningDetails } from "./reasoning-details.js";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
 
 /**
@@ -38,6 +39,7 @@ const message = z.discriminatedUnion("role", [
     content,
     tool_calls: z.array(toolCall).optional(),
     reasoning: z.string().nullable().optional(),
+    reasoning_details: z.array(z.object({ type: z.string() }).passthrough()).nullable().optional(),
   }),
   z.object({ role: z.literal("tool"), tool_call_id: z.string().min(1), content: z.union([z.string(), z.array(textPart)]) }),
 ]);
@@ -157,12 +159,15 @@ function convertMessages(messages: NonNullable<ChatBody["messages"]>): Message[]
         return { role: "user", content: userParts(entry.content, index) } satisfies UserMessage;
       case "assistant": {
         const parts: AssistantMessage["content"] = [];
-        if (entry.reasoning) parts.push({ type: "reasoning", text: entry.reasoning });
+        const details = readReasoningDetails(entry.reasoning_details ?? []);
+        if (details.reasoning.length > 0) parts.push(...details.reasoning);
+        else if (entry.reasoning) parts.push({ type: "reasoning", text: entry.reasoning });
         const text = entry.content === null || entry.content === undefined ? "" : typeof entry.content === "string" ? entry.content : entry.content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
         if (text.length > 0) parts.push({ type: "text", text });
         for (const call of entry.tool_calls ?? []) {
           toolNames.set(call.id, call.function.name);
-          parts.push({ type: "tool-call", toolCallId: call.id, toolName: call.function.name, input: call.function.arguments });
+          const signature = details.toolCallSignatures.get(call.id);
+          parts.push({ type: "tool-call", toolCallId: call.id, toolName: call.function.name, input: call.function.arguments, ...(signature === undefined ? {} : { signature }) });
         }
         return { role: "assistant", content: parts };
       }

@@ -7,7 +7,7 @@ import type { Usage } from "./usage.js";
 export type GeneratedContent =
   | { type: "text"; text: string }
   | { type: "reasoning"; text: string; signature?: string }
-  | { type: "tool-call"; toolCallId: string; toolName: string; input: string };
+  | { type: "tool-call"; toolCallId: string; toolName: string; input: string; signature?: string };
 
 export interface GenerateResult {
   content: GeneratedContent[];

@@ -23,6 +23,11 @@ export interface ToolCallPart {
   toolCallId: string;
   toolName: string;
   input: string;
+  /**
+   * An opaque token the provider attached to this call (Gemini's `thoughtSignature`), which it wants back
+   * with the call on the next turn. Clients carry it as an encrypted entry of `reasoning_details`.
+   */
+  signature?: string;
 }
 
 /**

@@ -19,7 +19,7 @@ export type StreamPart =
   | { type: "reasoning-delta"; delta: string; signature?: string }
   | { type: "tool-input-start"; toolCallId: string; toolName: string }
   | { type: "tool-input-delta"; toolCallId: string; delta: string }
-  | { type: "tool-call"; toolCallId: string; toolName: string; input: string }
+  | { type: "tool-call"; toolCallId: string; toolName: string; input: string; signature?: string }
   | { type: "finish"; finishReason: FinishReason; usage: Usage }
   | { type: "error"; error: GatewayError };
 

@@ -238,7 +238,8 @@ describe("catalog data file", () => {
         } else {
           expect(write, where).toBe(0n);
         }
-        if (e.provider === "google-ai-studio" && read !== 0n) expect(read * 4n, where).toBe(prompt);
+        // Google: cached input at a quarter of the prompt price on Gemini 2.x, a tenth on Gemini 3.
+        if (e.provider === "google-ai-studio" && read !== 0n) expect(read * (m.id.startsWith("google/gemini-3") ? 10n : 4n), where).toBe(prompt);
         if (m.id.startsWith("openai/gpt-4o")) expect(read * 2n, where).toBe(prompt);
         if (m.id.startsWith("openai/gpt-4.1")) expect(read * 4n, where).toBe(prompt);
         expect(read <= prompt, where).toBe(true);

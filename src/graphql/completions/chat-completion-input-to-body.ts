@@ -18,6 +18,7 @@ function messageBody(message: ChatMessageInput): Record<string, unknown> {
     body.tool_calls = message.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
   }
   if (message.toolCallId) body.tool_call_id = message.toolCallId;
+  if (message.reasoningDetails) body.reasoning_details = message.reasoningDetails;
   return body;
 }
 

@@ -31,6 +31,12 @@ export class ChatMessageInput {
 
   @Field(() => String, { nullable: true, description: "For a tool message: the id of the call it answers." })
   toolCallId?: string | null;
+
+  @Field(() => [GraphQLJSONObject], {
+    nullable: true,
+    description: "An assistant message's `reasoningDetails`, sent back exactly as received: thinking models need their signatures on the next tool turn.",
+  })
+  reasoningDetails?: Array<Record<string, unknown>> | null;
 }
 
 @InputType()

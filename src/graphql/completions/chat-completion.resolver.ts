@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
 import { formatUsd } from "../../billing/money.js";
+import { answerMessage } from "../../completions/answer-message.js";
 import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { CompletionResult } from "../../completions/completion-service.js";
 import { GatewayError } from "../../core/errors.js";
@@ -11,15 +12,13 @@ import { chatCompletionInputToBody } from "./chat-completion-input-to-body.js";
 import { ChatCompletion } from "./chat-completion.type.js";
 
 function toChatCompletion(result: CompletionResult): ChatCompletion {
-  const text = result.content.filter((part) => part.type === "text").map((part) => part.text).join("");
-  const reasoning = result.content.filter((part) => part.type === "reasoning").map((part) => part.text).join("");
-  const toolCalls = result.content.flatMap((part) => (part.type === "tool-call" ? [{ id: part.toolCallId, name: part.toolName, arguments: part.input }] : []));
+  const message = answerMessage(result.content);
   return {
     id: result.generationId,
     model: result.model,
     provider: result.providerName,
     created: result.created,
-    message: { role: "assistant", content: text.length > 0 || toolCalls.length === 0 ? text : null, reasoning: reasoning.length > 0 ? reasoning : null, toolCalls },
+    message: { role: "assistant", content: message.content, reasoning: message.reasoning, toolCalls: message.toolCalls, reasoningDetails: message.reasoningDetails.map((detail) => ({ ...detail })) },
     finishReason: openAIFinishReason(result.finishReason.unified),
     nativeFinishReason: result.finishReason.raw ?? null,
     usage: {

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Int, ObjectType } from "type-graphql";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 
@@ -26,6 +27,12 @@ export class ChatMessage {
 
   @Field(() => [ToolCall])
   toolCalls!: ToolCall[];
+
+  @Field(() => [GraphQLJSONObject], {
+    description:
+      "OpenRouter's `reasoning_details`: the reasoning with the providers' signatures (Anthropic thinking, Gemini function-call signatures). Send them back with the message on the next turn.",
+  })
+  reasoningDetails!: Array<Record<string, unknown>>;
 }
 
 @ObjectType({ description: "Tokens and the exact cost charged." })

@@ -3,6 +3,7 @@ import { toUsdNumber } from "../../billing/money.js";
 import type { UnifiedFinishReason } from "../../core/finish-reason.js";
 import type { GatewayError } from "../../core/errors.js";
 import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
+import { answerMessage } from "../../completions/answer-message.js";
 import { toErrorEnvelope } from "../error-envelope.js";
 
 /**
@@ -70,18 +71,12 @@ function envelopeHead(servedBy: ServedBy, object: string): Record<string, unknow
 
 /** The non-streaming chat completion body. */
 export function chatCompletionBody(result: CompletionResult): Record<string, unknown> {
-  const text = result.content.filter((part) => part.type === "text").map((part) => part.text).join("");
-  const reasoning = result.content.filter((part) => part.type === "reasoning").map((part) => part.text).join("");
-  const toolCalls = result.content.flatMap((part) =>
-    part.type === "tool-call" ? [{ id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: part.input } }] : [],
-  );
-  const message: Record<string, unknown> = {
-    role: "assistant",
-    content: text.length > 0 || toolCalls.length === 0 ? text : null,
-    refusal: null,
-    reasoning: reasoning.length > 0 ? reasoning : null,
-  };
-  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  const answer = answerMessage(result.content);
+  const message: Record<string, unknown> = { role: "assistant", content: answer.content, refusal: null, reasoning: answer.reasoning };
+  if (answer.toolCalls.length > 0) {
+    message.tool_calls = answer.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
+  }
+  if (answer.reasoningDetails.length > 0) message.reasoning_details = answer.reasoningDetails;
   const choice: Record<string, unknown> = {
     index: 0,
     logprobs: null,

@@ -78,6 +78,9 @@ async function streamCompletion(input: {
   clearTimeout(keepAlive);
 
   const toolIndexes = new Map<string, number>();
+  // `reasoning_details` entries: one per reasoning block (a signature closes a block) and per signed tool call.
+  let detailIndex = 0;
+  let reasoningOpen = false;
   let sentRole = false;
   let failure: GatewayError | undefined;
   for await (const part of stream.parts) {
@@ -89,13 +92,25 @@ async function streamCompletion(input: {
     switch (part.type) {
       case "stream-start":
       case "response-metadata":
+        break;
       case "tool-call":
+        if (part.signature !== undefined && object === "chat.completion.chunk") {
+          if (reasoningOpen) detailIndex += 1;
+          reasoningOpen = false;
+          sse.data(chatChunk(stream, { content: "", reasoning_details: [{ type: "reasoning.encrypted", id: part.toolCallId, data: part.signature, index: detailIndex }] }));
+          detailIndex += 1;
+        }
         break;
       case "text-delta":
         sse.data(object === "chat.completion.chunk" ? chatChunk(stream, { content: part.delta }) : textChunk(stream, part.delta));
         break;
       case "reasoning-delta":
-        if (object === "chat.completion.chunk") sse.data(chatChunk(stream, { content: "", reasoning: part.delta }));
+        if (object === "chat.completion.chunk") {
+          const detail = { type: "reasoning.text", text: part.delta, signature: part.signature ?? null, index: detailIndex };
+          sse.data(chatChunk(stream, { content: "", reasoning: part.delta, reasoning_details: [detail] }));
+          reasoningOpen = part.signature === undefined;
+          if (part.signature !== undefined) detailIndex += 1;
+        }
         break;
       case "tool-input-start": {
         const index = toolIndexes.size;

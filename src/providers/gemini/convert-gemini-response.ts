@@ -9,7 +9,7 @@ import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
  * never asks for more). Parts keep their order: `thought: true` text is reasoning, other text is text, and
  * each `functionCall` becomes a tool call with an id the gateway invents, because Gemini normally sends none
  * (its optional `id` is used when present); the next turn addresses the result by function name (see
- * `convert-to-gemini-contents.ts`).
+ * `convert-to-gemini-contents.ts`). A call's `thoughtSignature` rides along as the tool call's signature.
  * https://ai.google.dev/api/generate-content#generatecontentresponse
  */
 export function convertGeminiResponse(input: {
@@ -27,6 +27,7 @@ export function convertGeminiResponse(input: {
         toolCallId: toolCallIdOrNew(part.functionCall.id, input.generateId),
         toolName: part.functionCall.name,
         input: JSON.stringify(part.functionCall.args ?? {}),
+        ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
       });
     } else if (typeof part.text === "string" && part.text.length > 0) {
       content.push(part.thought === true ? { type: "reasoning", text: part.text } : { type: "text", text: part.text });

@@ -10,7 +10,7 @@ export type GeminiRequestPart =
   | { text: string }
   | { inlineData: { mimeType: string; data: string } }
   | { fileData: { mimeType: string; fileUri: string } }
-  | { functionCall: { name: string; args: JsonObject } }
+  | { functionCall: { name: string; args: JsonObject }; thoughtSignature?: string }
   | { functionResponse: { name: string; response: JsonObject } };
 
 export interface GeminiContent {
@@ -32,7 +32,8 @@ export interface GeminiPrompt {
  *   carry no ids): the result's `toolName`, or else the name of the earlier call with the same id;
  * - a function response must be a JSON object, so the tool's output goes under `output`
  *   (https://ai.google.dev/api/caching#FunctionResponse), parsed when it is JSON;
- * - reasoning from earlier turns is not sent back (Gemini neither needs nor accepts thought text);
+ * - reasoning from earlier turns is not sent back (Gemini neither needs nor accepts thought text), but a
+ *   call's `thoughtSignature` is: Gemini 3 refuses a replayed function call of the current turn without it;
  * - empty text parts are dropped, as Gemini refuses them.
  */
 export function convertToGeminiContents(prompt: Prompt): GeminiPrompt {
@@ -68,7 +69,7 @@ export function convertToGeminiContents(prompt: Prompt): GeminiPrompt {
               case "text":
                 return part.text.length > 0 ? [{ text: part.text }] : [];
               case "tool-call":
-                return [{ functionCall: { name: part.toolName, args: parseArguments(part.input) } }];
+                return [{ functionCall: { name: part.toolName, args: parseArguments(part.input) }, ...(part.signature ? { thoughtSignature: part.signature } : {}) }];
               case "reasoning":
                 return [];
             }

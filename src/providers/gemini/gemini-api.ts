@@ -26,6 +26,8 @@ export const geminiPartSchema = z.object({
   text: z.string().nullish(),
   /** True for a thought summary, sent only when `thinkingConfig.includeThoughts` is set. */
   thought: z.boolean().nullish(),
+  /** Thinking models sign their function calls; Gemini 3 refuses a replayed call without its signature. */
+  thoughtSignature: z.string().nullish(),
   functionCall: z
     .object({
       name: z.string(),

@@ -16,7 +16,8 @@ import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
  * stream just ends. What the transform does with that:
  * - `thought: true` text → `reasoning-delta`, other text → `text-delta`;
  * - a `functionCall` always arrives whole, so it becomes `tool-input-start`, one `tool-input-delta` with all
- *   the arguments, and `tool-call`, back to back, under an id the gateway invents (Gemini sends none);
+ *   the arguments, and `tool-call` (with the part's `thoughtSignature`), back to back, under an id the
+ *   gateway invents (Gemini sends none);
  * - `usageMetadata` is on every event but final only on the last, so the last one seen wins;
  * - `finishReason` comes on the last content event; the `finish` part is sent when the stream ends, after
  *   any trailing usage. A stream that ends without one was cut short and ends with an `error` part;
@@ -92,7 +93,7 @@ function contentParts(chunk: GeminiStreamChunk, generateId: () => string): Strea
       parts.push(
         { type: "tool-input-start", toolCallId, toolName: call.name },
         { type: "tool-input-delta", toolCallId, delta: argumentsText },
-        { type: "tool-call", toolCallId, toolName: call.name, input: argumentsText },
+        { type: "tool-call", toolCallId, toolName: call.name, input: argumentsText, ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) },
       );
     } else if (typeof part.text === "string" && part.text.length > 0) {
       parts.push(part.thought === true ? { type: "reasoning-delta", delta: part.text } : { type: "text-delta", delta: part.text });

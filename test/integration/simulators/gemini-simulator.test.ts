@@ -96,6 +96,31 @@ describe("Gemini simulator read by the official @google/genai SDK", () => {
     expect(followUp.text).toBe("The tool said: sunny");
   });
 
+  it("Gemini 3 signs the first function call of a step and refuses the call replayed without its signature", async () => {
+    const gemini3 = "gemini-3-pro-preview";
+    const config = { tools: [weatherTool] };
+    const response = await client.models.generateContent({ model: gemini3, contents: "Weather in Paris?", config });
+    const part = response.candidates?.[0]?.content?.parts?.find((entry) => entry.functionCall !== undefined);
+    expect(part?.functionCall?.name).toBe("get_weather");
+    expect(part?.thoughtSignature).toMatch(/^[A-Za-z0-9+/=]+$/);
+
+    const history = (signature: string | undefined) => [
+      { role: "user", parts: [{ text: "Weather in Paris?" }] },
+      { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Paris" } }, ...(signature === undefined ? {} : { thoughtSignature: signature }) }] },
+      { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "sunny" } } }] },
+    ];
+    const signed = await client.models.generateContent({ model: gemini3, contents: history(part?.thoughtSignature), config });
+    expect(signed.text).toBe("The tool said: sunny");
+
+    const refused = await client.models.generateContent({ model: gemini3, contents: history(undefined), config }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(400);
+    expect((refused as ApiError).message).toContain("Function call is missing a thought_signature in functionCall parts");
+    // Gemini 2.5 signs calls only when thinking, and does not insist on getting the signature back.
+    const older = await client.models.generateContent({ model: MODEL, contents: history(undefined), config });
+    expect(older.text).toBe("The tool said: sunny");
+  });
+
   it("streams a function call whole, in one chunk", async () => {
     const chunks = await collect(
       await client.models.generateContentStream({ model: MODEL, contents: "Weather? [[parallel]]", config: { tools: [weatherTool] } }),
@@ -235,7 +260,7 @@ describe("Gemini adapter driven against the simulator", () => {
     await dispatcher.close();
   });
 
-  function model(overrides: Partial<ProviderSettings> = {}): LanguageModel {
+  function model(overrides: Partial<ProviderSettings> = {}, modelId: string = MODEL): LanguageModel {
     nextId = 0;
     return createGeminiModel(
       {
@@ -246,7 +271,7 @@ describe("Gemini adapter driven against the simulator", () => {
         generateId: () => String(++nextId),
         ...overrides,
       },
-      MODEL,
+      modelId,
     );
   }
 
@@ -316,6 +341,30 @@ describe("Gemini adapter driven against the simulator", () => {
       ],
       tools: [{ functionDeclarations: [{ name: "get_weather", parameters: { type: "OBJECT", properties: { city: { type: "STRING" } }, required: ["city"] } }] }],
     });
+  });
+
+  it("a Gemini 3 call's thoughtSignature becomes the tool call's signature and goes back with the call", async () => {
+    const tools: FunctionTool[] = [{ name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
+    const gemini3 = () => model({}, "gemini-3-pro-preview");
+    const first = await gemini3().doGenerate({ prompt: ask("Weather in Paris?"), tools });
+    const call = first.content[0];
+    expect(call).toMatchObject({ type: "tool-call", toolCallId: "call_1", signature: expect.stringMatching(/^[A-Za-z0-9+/=]+$/) });
+    const { stream } = await gemini3().doStream({ prompt: ask("Weather in Paris?"), tools });
+    const streamed: StreamPart[] = [];
+    for await (const part of stream) streamed.push(part);
+    expect(streamed.find((part) => part.type === "tool-call")).toEqual(call);
+
+    const signature = call?.type === "tool-call" ? call.signature : undefined;
+    const second = await gemini3().doGenerate({
+      prompt: [
+        ...ask("Weather in Paris?"),
+        { role: "assistant", content: [{ type: "tool-call", toolCallId: "call_1", toolName: "get_weather", input: '{"city":"Paris"}', ...(signature === undefined ? {} : { signature }) }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: "call_1", output: "sunny" }] },
+      ],
+      tools,
+    });
+    expect(second.content).toEqual([{ type: "text", text: "The tool said: sunny" }]);
+    expect(sim.requests.at(-1)?.body).toMatchObject({ contents: [{ role: "user" }, { role: "model", parts: [{ functionCall: { name: "get_weather" }, thoughtSignature: signature }] }, { role: "user" }] });
   });
 
   it("thinking with exclude: thoughts hidden but still counted as reasoning", async () => {

@@ -96,6 +96,34 @@ function checkContents(contents: WireContent[]): void {
   });
 }
 
+/** Gemini 3 models always think, and sign the function calls they make. */
+export function isGemini3(model: string): boolean {
+  return model.startsWith("gemini-3");
+}
+
+/**
+ * Gemini 3's rule for replayed function calls: in the current turn (everything after the last user content
+ * with text, as opposed to function responses), the first function call of each model step must carry the
+ * `thoughtSignature` it was sent with. https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+function checkThoughtSignatures(contents: WireContent[]): void {
+  let turnStart = 0;
+  contents.forEach((content, index) => {
+    if ((content.role ?? "user") === "user" && (content.parts ?? []).some((part) => part.text !== undefined)) turnStart = index;
+  });
+  contents.slice(turnStart).forEach((content, offset) => {
+    if (content.role !== "model") return;
+    const parts = content.parts ?? [];
+    const position = parts.findIndex((part) => part.functionCall !== undefined);
+    const first = parts[position];
+    if (first?.functionCall !== undefined && (first.thoughtSignature === undefined || first.thoughtSignature.length === 0)) {
+      fail(
+        `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${first.functionCall.name}\` , position ${turnStart + offset + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`,
+      );
+    }
+  });
+}
+
 function textOf(parts: WirePart[]): string {
   return parts
     .filter((part) => part.text !== undefined && part.thought !== true)
@@ -189,10 +217,11 @@ export function parseGeminiRequest(body: unknown, model: string): ParseResult {
   try {
     const contents = request.contents ?? [];
     checkContents(contents);
+    if (isGemini3(model)) checkThoughtSignatures(contents);
     const { tools, toolChoice } = toNeutralToolChoice(request, toNeutralTools(request));
     const thinking = request.generationConfig?.thinkingConfig;
     const budget = thinking?.thinkingBudget;
-    const thinks = thinking?.includeThoughts === true || (budget !== undefined && budget !== 0) || thinking?.thinkingLevel !== undefined;
+    const thinks = isGemini3(model) || thinking?.includeThoughts === true || (budget !== undefined && budget !== 0) || thinking?.thinkingLevel !== undefined;
     return {
       ok: true,
       parsed: {

@@ -26,16 +26,16 @@ type Piece = { kind: "thought"; text: string } | { kind: "text"; text: string } 
 
 const FINISH_REASONS: Record<Script["finish"], string> = { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP" };
 
-/** A stand-in for the opaque signature thinking models attach to function call parts. */
+/** A stand-in for the opaque signature thinking models attach to the first function call of a step. */
 function thoughtSignatureFor(call: ScriptToolCall): string {
   return Buffer.from(`sim-signature:${call.name}`).toString("base64");
 }
 
 function functionCallParts(context: RenderContext, calls: ScriptToolCall[]): WirePart[] {
   const thinks = context.script.reasoningChunks.length > 0;
-  return calls.map((call) => ({
+  return calls.map((call, index) => ({
     functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown },
-    ...(thinks ? { thoughtSignature: thoughtSignatureFor(call) } : {}),
+    ...(thinks && index === 0 ? { thoughtSignature: thoughtSignatureFor(call) } : {}),
   }));
 }
 
