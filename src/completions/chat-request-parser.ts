@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
+import { usd } from "../billing/money.js";
 import { invalidRequest } from "../core/errors.js";
 import type { AssistantMessage, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
 import { readReasoningDetails } from "./reasoning-details.js";
@@ -80,6 +81,11 @@ const reasoning = z.object({
   enabled: z.boolean().optional(),
 });
 
+/** A price ceiling in USD, as a JSON number or a decimal string; kept exact. */
+const priceBound = z
+  .union([z.number().finite().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal")])
+  .transform((value) => usd(value));
+
 const provider = z.object({
   order: z.array(z.string()).optional(),
   only: z.array(z.string()).optional(),
@@ -88,6 +94,13 @@ const provider = z.object({
   require_parameters: z.boolean().optional(),
   sort: z.enum(["price", "throughput", "latency"]).optional(),
   data_collection: z.enum(["allow", "deny"]).optional(),
+  zdr: z.boolean().optional(),
+  quantizations: z.array(z.string().min(1)).optional(),
+  max_price: z
+    .object({ prompt: priceBound, completion: priceBound, request: priceBound, image: priceBound })
+    .partial()
+    .passthrough()
+    .optional(),
 });
 
 const stop = z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional();
@@ -249,6 +262,19 @@ function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
     allowFallbacks: value?.allow_fallbacks ?? true,
     requireParameters: value?.require_parameters ?? false,
     ...(value?.sort === undefined ? {} : { sort: value.sort }),
+    dataCollection: value?.data_collection ?? "allow",
+    zdr: value?.zdr ?? false,
+    ...(value?.quantizations === undefined ? {} : { quantizations: value.quantizations }),
+    ...(value?.max_price === undefined
+      ? {}
+      : {
+          maxPrice: {
+            ...(value.max_price.prompt === undefined ? {} : { prompt: value.max_price.prompt }),
+            ...(value.max_price.completion === undefined ? {} : { completion: value.max_price.completion }),
+            ...(value.max_price.request === undefined ? {} : { request: value.max_price.request }),
+            ...(value.max_price.image === undefined ? {} : { image: value.max_price.image }),
+          },
+        }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Amount } from "../billing/money.js";
 import type { CallOptions } from "../core/call-options.js";
 
 /** OpenRouter's `provider` routing preferences (the subset the router honours). */
@@ -14,6 +15,17 @@ export interface ProviderPreferences {
   requireParameters: boolean;
   /** `price` orders by price (the default), `throughput`/`latency` are accepted and fall back to price. */
   sort?: "price" | "throughput" | "latency";
+  /** `deny`: only providers that neither keep prompts nor train on them (per the catalog's data policy). */
+  dataCollection: "allow" | "deny";
+  /** Only providers that keep no prompts at all (zero data retention). */
+  zdr: boolean;
+  /** Only endpoints whose quantization is one of these (an endpoint of unknown quantization never matches). */
+  quantizations?: string[];
+  /**
+   * Hard price ceilings: prompt and completion per million tokens, request and image per unit, all exact
+   * amounts in pico-USD. An endpoint dearer on any given bound is not used.
+   */
+  maxPrice?: { prompt?: Amount; completion?: Amount; request?: Amount; image?: Amount };
 }
 
 /**

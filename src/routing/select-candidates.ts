@@ -2,6 +2,7 @@ import type { CatalogSnapshot, SnapshotEndpoint } from "../catalog/catalog-snaps
 import type { ModelRow } from "../db/schema/index.js";
 import { GatewayError, invalidRequest } from "../core/errors.js";
 import type { ProviderPreferences } from "../completions/chat-request.js";
+import { preferenceFilters } from "./preference-filters.js";
 
 /** One endpoint the router may try, with the model id to report if it serves the request. */
 export interface RouteCandidate {
@@ -24,7 +25,8 @@ function totalPrice(endpoint: SnapshotEndpoint): bigint {
 
 /**
  * Orders the endpoints that may serve a request: for each requested model in fallback order, its endpoints
- * that are configured, allowed by `provider.only`/`ignore` and (under `require_parameters`) support every
+ * that are configured, allowed by `provider.only`/`ignore`, pass the data-policy, quantization and price
+ * filters (see preference-filters.ts) and (under `require_parameters`) support every
  * parameter used; `provider.order` first, then cheapest first, then healthiest. Explains an empty result with
  * OpenRouter's errors: 400 unknown model, 404 no endpoint (with the reason), 503 no provider configured.
  * https://openrouter.ai/docs/guides/routing/provider-selection
@@ -37,6 +39,7 @@ export function selectCandidates(options: {
   isConfigured: (providerSlug: string) => boolean;
 }): RouteCandidate[] {
   const { preferences } = options;
+  const filters = preferenceFilters(preferences, options.snapshot);
   const candidates: RouteCandidate[] = [];
   const reasons: string[] = [];
   const unconfigured = new Set<string>();
@@ -54,6 +57,14 @@ export function selectCandidates(options: {
     if (preferences.ignore !== undefined) endpoints = endpoints.filter((endpoint) => !preferences.ignore?.includes(endpoint.providerSlug));
     if (endpoints.length === 0) {
       reasons.push(`No endpoints found for ${requested} matching the provider preferences`);
+      continue;
+    }
+    const excludedBy = filters.find((filter) => {
+      endpoints = endpoints.filter((endpoint) => filter.keeps(endpoint));
+      return endpoints.length === 0;
+    });
+    if (excludedBy !== undefined) {
+      reasons.push(`No endpoints found for ${requested} ${excludedBy.explanation}`);
       continue;
     }
     if (preferences.requireParameters) {

@@ -97,6 +97,57 @@ describe("routing", () => {
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain("seed");
   });
+
+  describe("data policy, quantization and price filters", () => {
+    const ask = (model: string, provider: Record<string, unknown>) => postJson(url(CHAT), { model, messages: [{ role: "user", content: "hi" }], provider }, key.apiKey);
+    const errorOf = async (response: Response) => ((await response.json()) as { error: { code: number; message: string } }).error;
+
+    it("data_collection: deny keeps only providers that neither keep nor train on prompts", async () => {
+      // OpenAI keeps prompts for 30 days (catalog data policy), so nothing is left for gpt-4o-mini.
+      const refused = await ask("openai/gpt-4o-mini", { data_collection: "deny" });
+      expect(refused.status).toBe(404);
+      expect((await errorOf(refused)).message).toContain("data_collection: deny");
+      // Groq keeps nothing, so Llama is still served (after DeepInfra, also allowed, fails).
+      const served = await ask(LLAMA, { data_collection: "deny" });
+      expect(served.status).toBe(200);
+      expect(((await served.json()) as { provider: string }).provider).toBe("Groq");
+    });
+
+    it("zdr: true refuses a model whose only provider retains prompts", async () => {
+      const refused = await ask("openai/gpt-4o-mini", { zdr: true });
+      expect(refused.status).toBe(404);
+      expect((await errorOf(refused)).message).toContain("zero data retention");
+      expect((await ask(LLAMA, { zdr: true })).status).toBe(200);
+    });
+
+    it("max_price is a hard, inclusive ceiling per million tokens", async () => {
+      // Llama 3.3 70B on Groq costs exactly $0.59 per million prompt tokens; DeepInfra ($0.13) is unreachable.
+      const atGroqPrice = await ask(LLAMA, { max_price: { prompt: 0.59, completion: "0.79" } });
+      expect(atGroqPrice.status).toBe(200);
+      const belowAll = await ask(LLAMA, { max_price: { prompt: 0.1 } });
+      expect(belowAll.status).toBe(404);
+      expect((await errorOf(belowAll)).message).toContain("max_price");
+      // Below Groq's price only DeepInfra is left, so its failure is the answer: nothing dearer was tried.
+      const onlyDeepInfra = await ask(LLAMA, { max_price: { prompt: 0.5 } });
+      expect(onlyDeepInfra.status).toBe(502);
+    });
+
+    it("quantizations keeps only endpoints of those precisions", async () => {
+      const none = await ask(LLAMA, { quantizations: ["int4"] });
+      expect(none.status).toBe(404);
+      expect((await errorOf(none)).message).toContain("quantization int4");
+      // fp16 Llama is served by Fireworks and Cerebras, neither configured here: a 503 naming them.
+      const unconfigured = await ask(LLAMA, { quantizations: ["fp16"] });
+      expect(unconfigured.status).toBe(503);
+      expect((await errorOf(unconfigured)).message).toMatch(/fireworks.*cerebras|cerebras.*fireworks/);
+    });
+
+    it("rejects a malformed max_price, naming the field", async () => {
+      const response = await ask(LLAMA, { max_price: { prompt: "cheap" } });
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).message).toContain("provider.max_price.prompt");
+    });
+  });
 });
 
 describe("streaming", () => {
