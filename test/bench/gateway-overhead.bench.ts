@@ -114,7 +114,7 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       const fifty = targetsFor(50);
       const total = delay === 0 ? options.loadRequests : Math.floor(options.loadRequests / 2);
       const perRound = Math.max(50, Math.floor(total / options.loadRounds));
-      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0 });
+      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0 });
       const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
       // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
       const rampMs = delay;
@@ -123,7 +123,10 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       }
       for (let round = 0; round < options.loadRounds; round += 1) {
         for (const name of ["direct", "bare", "gateway"] as const) {
+          const process = name === "bare" ? bare : name === "gateway" ? gateway : undefined;
+          const cpuBefore = process?.cpuMs() ?? 0;
           const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
+          runs[name].cpuMs += (process?.cpuMs() ?? 0) - cpuBefore;
           runs[name].samples.push(...run.samples);
           runs[name].windowRequests += run.windowRequests;
           runs[name].windowMs += run.windowMs;
@@ -138,6 +141,8 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
         gateway: `${round(gRate, 1)} req/s`,
         added: percent(gRate, dRate),
       });
+      const cpuPerRequest = (name: "bare" | "gateway") => `${round((runs[name].cpuMs * 1000) / runs[name].samples.length, 0)} µs`;
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequest("bare"), gateway: cpuPerRequest("gateway"), added: "" });
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p50`, direct: ms(dr?.p50 ?? Number.NaN), "bare proxy": ms(br?.p50 ?? Number.NaN), gateway: ms(gr?.p50 ?? Number.NaN), added: ms((gr?.p50 ?? Number.NaN) - (dr?.p50 ?? Number.NaN)) });
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p99`, direct: ms(dr?.p99 ?? Number.NaN), "bare proxy": ms(br?.p99 ?? Number.NaN), gateway: ms(gr?.p99 ?? Number.NaN), added: ms((gr?.p99 ?? Number.NaN) - (dr?.p99 ?? Number.NaN)) });
       await closeTargets(fifty);

@@ -17,6 +17,8 @@ export interface GatewayProcess {
   apiKey: string;
   /** Resident memory of the gateway process, in MiB. */
   residentMiB(): number;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,20 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+function cpuMsOf(child: ChildProcess): number {
+  try {
+    // /proc/<pid>/stat: utime and stime are fields 14 and 15; the command name (field 2) may hold spaces.
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function residentMiBOf(child: ChildProcess): number {
@@ -62,13 +78,14 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
     env: { ...options.env, HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
     readyPath: "/readyz",
   });
-  return { url: child.url, apiKey: plaintext, residentMiB: child.residentMiB, stop: child.stop };
+  return { url: child.url, apiKey: plaintext, residentMiB: child.residentMiB, cpuMs: child.cpuMs, stop: child.stop };
 }
 
 /** A Node.js script running as its own process on a free port, answering HTTP. */
 export interface NodeProcess {
   url: string;
   residentMiB(): number;
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +108,7 @@ export async function startNodeProcess(options: { script: string; env: Record<st
   return {
     url,
     residentMiB: () => residentMiBOf(child),
+    cpuMs: () => cpuMsOf(child),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
