@@ -25,51 +25,66 @@ export function createGenerationRecorder(options: { db: Database; flushMs?: numb
   const maxBatch = options.maxBatch ?? 200;
   const pending = new Map<string, NewGenerationRow>();
   let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  // One writer at a time. Rows stay in `pending` (and readable by `find`) until their batch is written.
+  let inFlight: Promise<boolean> | undefined;
 
-  function writeBatch(): Promise<void> {
+  function schedule(): void {
+    if (inFlight !== undefined || timer !== undefined || pending.size === 0) return;
+    timer = setTimeout(() => void writeNext(), flushMs);
+  }
+
+  /** Writes the oldest batch (or joins the write in flight); resolves true when that write succeeded. */
+  function writeNext(): Promise<boolean> {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (pending.size === 0) return writing;
-    const batch = [...pending.values()].slice(0, maxBatch);
-    writing = writing
-      .then(async () => {
-        await insertGenerations.insert(options.db, batch);
+    if (inFlight !== undefined) return inFlight;
+    if (pending.size === 0) return Promise.resolve(true);
+    const batch: NewGenerationRow[] = [];
+    for (const row of pending.values()) {
+      batch.push(row);
+      if (batch.length === maxBatch) break;
+    }
+    inFlight = insertGenerations.insert(options.db, batch).then(
+      () => {
         for (const row of batch) pending.delete(row.id);
-      })
-      .catch((error: unknown) => {
+        return true;
+      },
+      (error: unknown) => {
         options.logger?.error({ err: error, count: batch.length }, "writing generation records failed; will retry");
-      })
-      .then(() => {
-        if (pending.size > 0 && timer === undefined) timer = setTimeout(writeBatch, flushMs);
-      });
-    return writing;
+        return false;
+      },
+    );
+    void inFlight.then((written) => {
+      inFlight = undefined;
+      // A full batch waiting goes at once; anything less (or a retry after a failure) waits for the timer.
+      if (written && pending.size >= maxBatch) void writeNext();
+      else schedule();
+    });
+    return inFlight;
   }
 
   return {
     record(row) {
       pending.set(row.id, row);
-      if (pending.size >= maxBatch) void writeBatch();
-      else timer ??= setTimeout(writeBatch, flushMs);
+      if (pending.size >= maxBatch && inFlight === undefined) void writeNext();
+      else schedule();
     },
     async find(id) {
-      const queued = pending.get(id);
-      if (queued !== undefined) {
-        await writeBatch();
+      while (pending.has(id)) {
+        if (!(await writeNext())) break;
       }
       const [row] = await options.db.select().from(generations).where(eq(generations.id, id));
       return row;
     },
     async flush() {
-      if (timer !== undefined) clearTimeout(timer);
-      while (pending.size > 0) {
-        const before = pending.size;
-        await writeBatch();
-        if (pending.size >= before) break;
+      while (pending.size > 0 || inFlight !== undefined) {
+        if (!(await writeNext())) break;
       }
-      await writing;
     },
     async close() {
       await this.flush();
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
     },
   };
 }
