@@ -16,14 +16,24 @@ export type ReasoningDetail =
   | { type: "reasoning.text"; text: string; signature: string | null; index: number }
   | { type: "reasoning.encrypted"; id: string; data: string; index: number };
 
+/** A reasoning entry: a block of reasoning text (or, streamed, a piece of one) and its signature once known. */
+export function reasoningTextDetail(text: string, signature: string | undefined, index: number): ReasoningDetail {
+  return { type: "reasoning.text", text, signature: signature ?? null, index };
+}
+
+/** An encrypted entry carrying the signature of the tool call with this id. */
+export function toolCallSignatureDetail(toolCallId: string, signature: string, index: number): ReasoningDetail {
+  return { type: "reasoning.encrypted", id: toolCallId, data: signature, index };
+}
+
 /** The `reasoning_details` of an answer, in the order the content was produced; empty when there is nothing to carry. */
 export function reasoningDetailsOf(content: readonly GeneratedContent[]): ReasoningDetail[] {
   const details: ReasoningDetail[] = [];
   for (const part of content) {
     if (part.type === "reasoning" && (part.text.length > 0 || part.signature !== undefined)) {
-      details.push({ type: "reasoning.text", text: part.text, signature: part.signature ?? null, index: details.length });
+      details.push(reasoningTextDetail(part.text, part.signature, details.length));
     } else if (part.type === "tool-call" && part.signature !== undefined) {
-      details.push({ type: "reasoning.encrypted", id: part.toolCallId, data: part.signature, index: details.length });
+      details.push(toolCallSignatureDetail(part.toolCallId, part.signature, details.length));
     }
   }
   return details;

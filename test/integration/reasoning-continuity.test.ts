@@ -159,6 +159,18 @@ describe("Anthropic with thinking on: signed thinking blocks", () => {
     expect((second.choices[0]?.message as { reasoning?: string | null }).reasoning).toEqual(expect.stringMatching(/\S/));
   });
 
+  it("streams the thinking and its signature as reasoning_details deltas that rebuild the block", async () => {
+    const transcript = await readSse(await postJson(`${gateway.url}/api/v1/chat/completions`, { model, stream: true, messages: [question], tools: [weatherTool], reasoning }, key.apiKey));
+    for (const chunk of transcript.chunks) expectOpenRouterSchema("ChatStreamChunk", chunk);
+    const deltas = transcript.chunks.flatMap((chunk) => ((chunk as { choices?: Array<{ delta?: { reasoning?: string; reasoning_details?: Detail[] } }> }).choices ?? []).map((choice) => choice.delta ?? {}));
+    const details = deltas.flatMap((delta) => delta.reasoning_details ?? []);
+    const thinking = deltas.map((delta) => delta.reasoning ?? "").join("");
+    expect(thinking.length).toBeGreaterThan(0);
+    expect(details.every((detail) => detail.type === "reasoning.text" && detail.index === 0)).toBe(true);
+    expect(details.map((detail) => detail.text ?? "").join("")).toBe(thinking);
+    expect(details.at(-1)?.signature).toMatch(/^[A-Za-z0-9+/=]{8,}$/);
+  });
+
   it("answers without thinking when the client dropped the thinking (Anthropic would refuse the turn with it on)", async () => {
     const first = await client.chat.completions.create({ model, messages: [question], tools: [weatherTool], reasoning } as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
     const call = first.choices[0]?.message.tool_calls?.[0];

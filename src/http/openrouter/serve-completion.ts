@@ -5,6 +5,7 @@ import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
 import type { CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
+import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/reasoning-details.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { sendError } from "../error-envelope.js";
@@ -97,7 +98,7 @@ async function streamCompletion(input: {
         if (part.signature !== undefined && object === "chat.completion.chunk") {
           if (reasoningOpen) detailIndex += 1;
           reasoningOpen = false;
-          sse.data(chatChunk(stream, { content: "", reasoning_details: [{ type: "reasoning.encrypted", id: part.toolCallId, data: part.signature, index: detailIndex }] }));
+          sse.data(chatChunk(stream, { content: "", reasoning_details: [toolCallSignatureDetail(part.toolCallId, part.signature, detailIndex)] }));
           detailIndex += 1;
         }
         break;
@@ -106,8 +107,7 @@ async function streamCompletion(input: {
         break;
       case "reasoning-delta":
         if (object === "chat.completion.chunk") {
-          const detail = { type: "reasoning.text", text: part.delta, signature: part.signature ?? null, index: detailIndex };
-          sse.data(chatChunk(stream, { content: "", reasoning: part.delta, reasoning_details: [detail] }));
+          sse.data(chatChunk(stream, { content: "", reasoning: part.delta, reasoning_details: [reasoningTextDetail(part.delta, part.signature, detailIndex)] }));
           reasoningOpen = part.signature === undefined;
           if (part.signature !== undefined) detailIndex += 1;
         }
