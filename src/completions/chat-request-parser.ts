@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
 import { usd } from "../billing/money.js";
 import { invalidRequest } from "../core/errors.js";
-import type { AssistantMessage, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
+import type { AssistantMessage, CacheControl, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
 import { readReasoningDetails } from "./reasoning-details.js";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
 
@@ -16,7 +16,8 @@ import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
 
 const jsonObject = z.record(z.string(), z.unknown());
 
-const textPart = z.object({ type: z.literal("text"), text: z.string() });
+const cacheControl = z.object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() });
+const textPart = z.object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl.optional() });
 const imagePart = z.object({
   type: z.literal("image_url"),
   image_url: z.union([z.string(), z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() })]),
@@ -142,10 +143,21 @@ function textOf(value: string | Array<{ text: string }>): string {
   return typeof value === "string" ? value : value.map((part) => part.text).join("");
 }
 
+/** A system or developer message; a `cache_control` on any of its parts marks the whole (joined) text. */
+function systemMessage(value: string | Array<{ text: string; cache_control?: CacheControl | undefined }>): Message {
+  const cache = typeof value === "string" ? undefined : value.findLast((part) => part.cache_control !== undefined)?.cache_control;
+  return cache === undefined ? { role: "system", content: textOf(value) } : { role: "system", content: textOf(value), cacheControl: cache };
+}
+
 function userParts(value: z.infer<typeof contentParts> | string, index: number): Array<TextPart | ImagePart> {
   if (typeof value === "string") return [{ type: "text", text: value }];
   return value.map((part, partIndex): TextPart | ImagePart => {
-    if (part.type === "text" && "text" in part && typeof part.text === "string") return { type: "text", text: part.text };
+    if (part.type === "text" && "text" in part && typeof part.text === "string") {
+      if (!("cache_control" in part) || part.cache_control === undefined) return { type: "text", text: part.text };
+      const cache = cacheControl.safeParse(part.cache_control);
+      if (!cache.success) throw invalidRequest('cache_control must be {"type":"ephemeral"} with an optional ttl of "5m" or "1h"', `messages[${index}].content[${partIndex}].cache_control`);
+      return { type: "text", text: part.text, cacheControl: cache.data };
+    }
     if (part.type === "image_url" && "image_url" in part) {
       const image = part.image_url as string | { url: string; detail?: "auto" | "low" | "high" };
       const url = typeof image === "string" ? image : image.url;
@@ -167,7 +179,7 @@ function convertMessages(messages: NonNullable<ChatBody["messages"]>): Message[]
     switch (entry.role) {
       case "system":
       case "developer":
-        return { role: "system", content: textOf(entry.content) };
+        return systemMessage(entry.content);
       case "user":
         return { role: "user", content: userParts(entry.content, index) } satisfies UserMessage;
       case "assistant": {

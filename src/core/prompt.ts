@@ -3,10 +3,20 @@
  * provider adapter converts out of it, so no provider ever sees another provider's message shape.
  */
 
+/**
+ * A prompt-cache breakpoint set by the caller (OpenRouter's `cache_control`): providers with explicit prompt
+ * caching (Anthropic) may cache the prompt up to and including the part that carries it. Others ignore it.
+ */
+export interface CacheControl {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
 /** Plain text. */
 export interface TextPart {
   type: "text";
   text: string;
+  cacheControl?: CacheControl;
 }
 
 /** An image given by URL (http(s) or a `data:` URL) or as base64 bytes with a media type. */
@@ -52,6 +62,8 @@ export interface ReasoningPart {
 export interface SystemMessage {
   role: "system";
   content: string;
+  /** Set when the caller marked (a part of) the system message as a cache breakpoint. */
+  cacheControl?: CacheControl;
 }
 
 export interface UserMessage {

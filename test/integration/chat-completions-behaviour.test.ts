@@ -49,6 +49,33 @@ function url(path: string): string {
   return `${gateway.url}${path}`;
 }
 
+describe("prompt caching", () => {
+  it("forwards OpenRouter-style cache_control breakpoints to Anthropic, and parses them for every provider", async () => {
+    const messages = [
+      { role: "system", content: [{ type: "text", text: "You answer questions about the attached handbook.", cache_control: { type: "ephemeral" } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "HANDBOOK: a long stable document", cache_control: { type: "ephemeral", ttl: "1h" } },
+          { type: "text", text: "What does chapter 2 say?" },
+        ],
+      },
+    ];
+    const anthropic = await postJson(url(CHAT), { model: "anthropic/claude-haiku-4.5", messages }, key.apiKey);
+    expect(anthropic.status).toBe(200);
+    expect(providers.anthropic.requests.at(-1)?.body).toMatchObject({
+      system: [{ type: "text", text: "You answer questions about the attached handbook.", cache_control: { type: "ephemeral" } }],
+      messages: [{ role: "user", content: [{ type: "text", cache_control: { type: "ephemeral", ttl: "1h" } }, { type: "text", text: "What does chapter 2 say?" }] }],
+    });
+    // Providers that cache on their own take the same body; the marks are simply not sent.
+    const openai = await postJson(url(CHAT), { model: "openai/gpt-4o-mini", messages }, key.apiKey);
+    expect(openai.status).toBe(200);
+    expect(JSON.stringify(providers.openai.requests.at(-1)?.body)).not.toContain("cache_control");
+    const bad = await postJson(url(CHAT), { model: "anthropic/claude-haiku-4.5", messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "forever" } }] }] }, key.apiKey);
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe("routing", () => {
   it("fails over to the next endpoint when the first cannot be reached, and records both attempts", async () => {
     const response = await postJson(url(CHAT), { model: LLAMA, messages: [{ role: "user", content: "hi" }] }, key.apiKey);

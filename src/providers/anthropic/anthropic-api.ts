@@ -94,8 +94,16 @@ export type AnthropicStreamEvent = z.infer<typeof anthropicStreamEventSchema>;
 
 export type AnthropicImageSource = { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 
+/** https://docs.claude.com/en/docs/build-with-claude/prompt-caching */
+export interface AnthropicCacheControl {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
+export type AnthropicTextBlock = { type: "text"; text: string; cache_control?: AnthropicCacheControl };
+
 export type AnthropicUserBlock =
-  | { type: "text"; text: string }
+  | AnthropicTextBlock
   | { type: "image"; source: AnthropicImageSource }
   | { type: "tool_result"; tool_use_id: string; content?: string };
 
@@ -126,7 +134,7 @@ export interface AnthropicRequestBody {
   model: string;
   max_tokens: number;
   messages: AnthropicMessageParam[];
-  system?: Array<{ type: "text"; text: string }>;
+  system?: AnthropicTextBlock[];
   temperature?: number;
   top_p?: number;
   top_k?: number;

@@ -1,5 +1,5 @@
-import type { CallWarning, ImagePart, JsonValue, Prompt, ReasoningPart } from "../../core/index.js";
-import type { AnthropicAssistantBlock, AnthropicImageSource, AnthropicMessageParam, AnthropicUserBlock } from "./anthropic-api.js";
+import type { CacheControl, CallWarning, ImagePart, JsonValue, Prompt, ReasoningPart } from "../../core/index.js";
+import type { AnthropicAssistantBlock, AnthropicImageSource, AnthropicMessageParam, AnthropicTextBlock, AnthropicUserBlock } from "./anthropic-api.js";
 
 /**
  * Redacted thinking (encrypted reasoning the API hides) has no text, only opaque `data` that must be passed
@@ -10,7 +10,7 @@ import type { AnthropicAssistantBlock, AnthropicImageSource, AnthropicMessagePar
 export const REDACTED_THINKING_PREFIX = "redacted_thinking:";
 
 export interface AnthropicPrompt {
-  system: Array<{ type: "text"; text: string }> | undefined;
+  system: AnthropicTextBlock[] | undefined;
   messages: AnthropicMessageParam[];
   warnings: CallWarning[];
 }
@@ -21,6 +21,8 @@ export interface AnthropicPrompt {
  *
  * - System messages, wherever they are, become top-level `system` text blocks (in order): the Messages API
  *   has no portable system role inside `messages`.
+ * - A caller's `cache_control` on a system message or a user text part becomes the block's `cache_control`
+ *   (a prompt-cache breakpoint): https://docs.claude.com/en/docs/build-with-claude/prompt-caching
  * - Tool results become `tool_result` blocks in a user message, placed before any text of that turn (the API
  *   rejects text ahead of them): https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use
  * - Consecutive messages of the same role are merged into one turn, as the API would do itself, so tool
@@ -31,7 +33,7 @@ export interface AnthropicPrompt {
  * - The final assistant message (a prefill) loses trailing whitespace, which the API rejects.
  */
 export function convertToAnthropicMessages(prompt: Prompt): AnthropicPrompt {
-  const system: Array<{ type: "text"; text: string }> = [];
+  const system: AnthropicTextBlock[] = [];
   const messages: AnthropicMessageParam[] = [];
   const warnings: CallWarning[] = [];
   let droppedUnsignedReasoning = false;
@@ -47,13 +49,13 @@ export function convertToAnthropicMessages(prompt: Prompt): AnthropicPrompt {
   for (const message of prompt) {
     switch (message.role) {
       case "system":
-        if (message.content.trim().length > 0) system.push({ type: "text", text: message.content });
+        if (message.content.trim().length > 0) system.push(textBlock(message.content, message.cacheControl));
         break;
       case "user": {
         const content: AnthropicUserBlock[] = [];
         for (const part of message.content) {
           if (part.type === "text") {
-            if (part.text.trim().length > 0) content.push({ type: "text", text: part.text });
+            if (part.text.trim().length > 0) content.push(textBlock(part.text, part.cacheControl));
           } else {
             content.push({ type: "image", source: imageSource(part) });
           }
@@ -98,6 +100,11 @@ export function convertToAnthropicMessages(prompt: Prompt): AnthropicPrompt {
     warnings.push({ type: "other", message: "Reasoning without an Anthropic signature was left out of the conversation sent to Anthropic." });
   }
   return { system: system.length > 0 ? system : undefined, messages, warnings };
+}
+
+/** A text block, with the caller's cache breakpoint when it set one. */
+function textBlock(text: string, cacheControl: CacheControl | undefined): AnthropicTextBlock {
+  return cacheControl === undefined ? { type: "text", text } : { type: "text", text, cache_control: { ...cacheControl } };
 }
 
 function thinkingBlock(part: ReasoningPart): AnthropicAssistantBlock | undefined {

@@ -148,6 +148,25 @@ describe("convertToAnthropicMessages", () => {
   });
 });
 
+describe("prompt-cache breakpoints", () => {
+  it("puts the caller's cache_control on the system block and on the marked user text block only", () => {
+    const result = convertToAnthropicMessages([
+      { role: "system", content: "A long, stable system prompt", cacheControl: { type: "ephemeral", ttl: "1h" } },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "A long document", cacheControl: { type: "ephemeral" } },
+          { type: "text", text: "The question" },
+        ],
+      },
+    ]);
+    expect(result.system).toEqual([{ type: "text", text: "A long, stable system prompt", cache_control: { type: "ephemeral", ttl: "1h" } }]);
+    expect(result.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "A long document", cache_control: { type: "ephemeral" } }, { type: "text", text: "The question" }] },
+    ]);
+  });
+});
+
 describe("imageSource", () => {
   it.each([
     ["https://example.com/cat.webp", { type: "url", url: "https://example.com/cat.webp" }],
