@@ -44,8 +44,8 @@ export interface CostParts {
   completion: Amount;
 }
 
-/** The exact cost of tokens at an endpoint's prices, split into input and output sides. */
-export function costPartsOfTokens(tokens: BilledTokens, pricing: EndpointPricing): CostParts {
+/** The exact cost of tokens at an endpoint's prices (per-request fee included), split into its two sides. */
+function costPartsOfTokens(tokens: BilledTokens, pricing: EndpointPricing): CostParts {
   const uncachedPrompt = BigInt(tokens.prompt - tokens.cacheRead - tokens.cacheWrite);
   const prompt =
     uncachedPrompt * pricing.prompt +
@@ -59,23 +59,13 @@ export function costPartsOfTokens(tokens: BilledTokens, pricing: EndpointPricing
   return { prompt, completion };
 }
 
-/** The exact cost of tokens at an endpoint's prices, including the per-request fee. */
-export function costOfTokens(tokens: BilledTokens, pricing: EndpointPricing): Amount {
-  const parts = costPartsOfTokens(tokens, pricing);
-  return parts.prompt + parts.completion;
-}
 
 /**
- * What the caller pays for a finished (or interrupted) generation. Zero-completion insurance: nothing is charged
- * when no completion token was produced and the request failed or ended without a reason
+ * What the caller pays for a finished (or interrupted) generation, split into input and output sides.
+ * Zero-completion insurance: nothing is charged when no completion token was produced and the request failed
+ * or ended without a reason
  * (https://openrouter.ai/docs/guides/features/zero-completion-insurance).
  */
-export function chargeFor(options: { tokens: BilledTokens; pricing: EndpointPricing; finishReason: FinishReason | undefined }): Amount {
-  const parts = chargedParts(options);
-  return parts.prompt + parts.completion;
-}
-
-/** {@link chargeFor}, split into input and output sides (both zero when the insurance applies). */
 export function chargedParts(options: { tokens: BilledTokens; pricing: EndpointPricing; finishReason: FinishReason | undefined }): CostParts {
   const failed = options.finishReason === undefined || options.finishReason.unified === "error";
   if (options.tokens.completion === 0 && failed) return { prompt: 0n, completion: 0n };
