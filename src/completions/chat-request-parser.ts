@@ -266,6 +266,10 @@ function usedParameters(body: ChatBody): string[] {
   return used;
 }
 
+function pickPriceBounds({ prompt, completion, request, image }: NonNullable<NonNullable<ChatBody["provider"]>["max_price"]>): NonNullable<ProviderPreferences["maxPrice"]> {
+  return { prompt, completion, request, image };
+}
+
 function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
   return {
     ...(value?.order === undefined ? {} : { order: value.order }),
@@ -277,16 +281,8 @@ function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
     dataCollection: value?.data_collection ?? "allow",
     zdr: value?.zdr ?? false,
     ...(value?.quantizations === undefined ? {} : { quantizations: value.quantizations }),
-    ...(value?.max_price === undefined
-      ? {}
-      : {
-          maxPrice: {
-            ...(value.max_price.prompt === undefined ? {} : { prompt: value.max_price.prompt }),
-            ...(value.max_price.completion === undefined ? {} : { completion: value.max_price.completion }),
-            ...(value.max_price.request === undefined ? {} : { request: value.max_price.request }),
-            ...(value.max_price.image === undefined ? {} : { image: value.max_price.image }),
-          },
-        }),
+    // Only the bounds the gateway prices; others OpenRouter knows (audio) are accepted and ignored.
+    ...(value?.max_price === undefined ? {} : { maxPrice: pickPriceBounds(value.max_price) }),
   };
 }
 
