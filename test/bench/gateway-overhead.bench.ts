@@ -28,6 +28,9 @@ function percent(value: number, base: number): string {
   return `${round(((value - base) / base) * 100, 1)} %`;
 }
 
+const TARGETS = ["direct", "bare", "gateway"] as const;
+type TargetName = (typeof TARGETS)[number];
+
 /** The three ways to reach the same simulated upstream, measured side by side. */
 interface Targets {
   direct: { client: BenchClient; body: (extra: string, stream?: boolean) => unknown };
@@ -118,11 +121,11 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
       // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
       const rampMs = delay;
-      for (const name of ["direct", "bare", "gateway"] as const) {
+      for (const name of TARGETS) {
         await runConcurrent({ concurrency: 50, total: Math.min(500, perRound), rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
       }
       for (let round = 0; round < options.loadRounds; round += 1) {
-        for (const name of ["direct", "bare", "gateway"] as const) {
+        for (const name of TARGETS) {
           const process = name === "bare" ? bare : name === "gateway" ? gateway : undefined;
           const cpuBefore = process?.cpuMs() ?? 0;
           const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
@@ -132,8 +135,10 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
           runs[name].windowMs += run.windowMs;
         }
       }
-      const [dr, br, gr] = (["direct", "bare", "gateway"] as const).map((name) => summarise(runs[name].samples));
-      const [dRate, bRate, gRate] = (["direct", "bare", "gateway"] as const).map((name) => (runs[name].windowRequests / runs[name].windowMs) * 1000) as [number, number, number];
+      const latency = (name: TargetName) => summarise(runs[name].samples);
+      const [dr, br, gr] = [latency("direct"), latency("bare"), latency("gateway")];
+      const rate = (name: TargetName) => (runs[name].windowRequests / runs[name].windowMs) * 1000;
+      const [dRate, bRate, gRate] = [rate("direct"), rate("bare"), rate("gateway")];
       rows.push({
         scenario: `concurrency 50, ${delay} ms upstream, throughput (${options.loadRounds} × ${perRound} requests)`,
         direct: `${round(dRate, 1)} req/s`,
@@ -143,8 +148,9 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       });
       const cpuPerRequest = (name: "bare" | "gateway") => `${round((runs[name].cpuMs * 1000) / runs[name].samples.length, 0)} µs`;
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequest("bare"), gateway: cpuPerRequest("gateway"), added: "" });
-      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p50`, direct: ms(dr?.p50 ?? Number.NaN), "bare proxy": ms(br?.p50 ?? Number.NaN), gateway: ms(gr?.p50 ?? Number.NaN), added: ms((gr?.p50 ?? Number.NaN) - (dr?.p50 ?? Number.NaN)) });
-      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, p99`, direct: ms(dr?.p99 ?? Number.NaN), "bare proxy": ms(br?.p99 ?? Number.NaN), gateway: ms(gr?.p99 ?? Number.NaN), added: ms((gr?.p99 ?? Number.NaN) - (dr?.p99 ?? Number.NaN)) });
+      for (const pick of ["p50", "p99"] as const) {
+        rows.push({ scenario: `concurrency 50, ${delay} ms upstream, ${pick}`, direct: ms(dr[pick]), "bare proxy": ms(br[pick]), gateway: ms(gr[pick]), added: ms(gr[pick] - dr[pick]) });
+      }
       await closeTargets(fifty);
     }
     rows.push({ scenario: "resident memory of the process after the runs", direct: "", "bare proxy": `${round(bare.residentMiB(), 1)} MiB`, gateway: `${round(gateway.residentMiB(), 1)} MiB`, added: "" });
