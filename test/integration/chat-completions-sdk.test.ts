@@ -3,21 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ledgerEntries } from "../../src/db/schema/index.js";
 import { formatUsd } from "../../src/billing/money.js";
-import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
 import { expectOpenAISchema, expectOpenRouterSchema } from "../support/contract.js";
-import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { startSimulatedProviders } from "../support/simulated-providers.js";
+import { startOpenAISdkHarness, weatherTool } from "../support/openai-sdk-harness.js";
+import type { OpenAISdkHarness } from "../support/openai-sdk-harness.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * The official `openai` SDK, pointed at the gateway (only baseURL and apiKey changed), against each of the three
  * upstream wire formats, simulated by local servers that speak them.
  */
 
-let providers: SimulatedProviders;
+let harness: OpenAISdkHarness;
 let gateway: TestGateway;
 let key: FundedKey;
 let client: OpenAI;
@@ -28,25 +26,13 @@ const MODELS = [
   { label: "Gemini upstream", model: "google/gemini-2.5-flash", provider: "Google AI Studio" },
 ] as const;
 
-const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
-  type: "function",
-  function: {
-    name: "get_weather",
-    description: "Current weather for a city",
-    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-  },
-};
-
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({ env: providers.env });
-  key = await createFundedKey(gateway, { usd: "100" });
-  client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: key.apiKey, maxRetries: 0 });
+  harness = await startOpenAISdkHarness();
+  ({ gateway, key, client } = harness);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await harness?.stop();
 });
 
 async function ledgerUsageFor(generationId: string): Promise<bigint[]> {

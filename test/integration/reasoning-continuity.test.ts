@@ -1,14 +1,12 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
 import { expectOpenRouterSchema } from "../support/contract.js";
-import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { startSimulatedProviders } from "../support/simulated-providers.js";
+import { startOpenAISdkHarness, weatherTool } from "../support/openai-sdk-harness.js";
+import type { OpenAISdkHarness } from "../support/openai-sdk-harness.js";
 import { graphqlRequest } from "../support/graphql-client.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * Tool-calling conversations with thinking models need the provider's signatures back on the next turn:
@@ -18,30 +16,30 @@ import { startTestGateway } from "../support/test-gateway.js";
  * simulators enforce both rules the way the real APIs do.
  */
 
-let providers: SimulatedProviders;
+let harness: OpenAISdkHarness;
 let gateway: TestGateway;
 let key: FundedKey;
 let client: OpenAI;
 
-const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
-  type: "function",
-  function: { name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
-};
-
 type Detail = { type: string; id?: string; data?: string; text?: string; signature?: string | null; index?: number };
 type AssistantWithDetails = OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_details?: Detail[] };
+type Delta = { reasoning?: string; reasoning_details?: Detail[]; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }> };
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({ env: providers.env });
-  key = await createFundedKey(gateway, { usd: "100" });
-  client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: key.apiKey, maxRetries: 0 });
+  harness = await startOpenAISdkHarness();
+  ({ gateway, key, client } = harness);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await harness?.stop();
 });
+
+/** Streams a request through REST, checks every chunk against OpenRouter's contract, and returns the deltas. */
+async function streamedDeltas(body: Record<string, unknown>): Promise<Delta[]> {
+  const transcript = await readSse(await postJson(`${gateway.url}/api/v1/chat/completions`, { ...body, stream: true }, key.apiKey));
+  for (const chunk of transcript.chunks) expectOpenRouterSchema("ChatStreamChunk", chunk);
+  return transcript.chunks.flatMap((chunk) => ((chunk as { choices?: Array<{ delta?: Delta }> }).choices ?? []).map((choice) => choice.delta ?? {}));
+}
 
 const question = { role: "user" as const, content: "What is the weather in Paris?" };
 
@@ -82,9 +80,7 @@ describe("Gemini 3: thought signatures on function calls", () => {
   });
 
   it("streams the signature as a reasoning_details delta that works when sent back", async () => {
-    const transcript = await readSse(await postJson(`${gateway.url}/api/v1/chat/completions`, { model, stream: true, messages: [question], tools: [weatherTool] }, key.apiKey));
-    for (const chunk of transcript.chunks) expectOpenRouterSchema("ChatStreamChunk", chunk);
-    const deltas = transcript.chunks.flatMap((chunk) => ((chunk as { choices?: Array<{ delta?: { tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: string } }>; reasoning_details?: Detail[] } }> }).choices ?? []).map((choice) => choice.delta ?? {}));
+    const deltas = await streamedDeltas({ model, messages: [question], tools: [weatherTool] });
     const toolCall = deltas.flatMap((delta) => delta.tool_calls ?? []).find((entry) => entry.id !== undefined);
     const details = deltas.flatMap((delta) => delta.reasoning_details ?? []);
     expect(toolCall?.id).toBeDefined();
@@ -160,9 +156,7 @@ describe("Anthropic with thinking on: signed thinking blocks", () => {
   });
 
   it("streams the thinking and its signature as reasoning_details deltas that rebuild the block", async () => {
-    const transcript = await readSse(await postJson(`${gateway.url}/api/v1/chat/completions`, { model, stream: true, messages: [question], tools: [weatherTool], reasoning }, key.apiKey));
-    for (const chunk of transcript.chunks) expectOpenRouterSchema("ChatStreamChunk", chunk);
-    const deltas = transcript.chunks.flatMap((chunk) => ((chunk as { choices?: Array<{ delta?: { reasoning?: string; reasoning_details?: Detail[] } }> }).choices ?? []).map((choice) => choice.delta ?? {}));
+    const deltas = await streamedDeltas({ model, messages: [question], tools: [weatherTool], reasoning });
     const details = deltas.flatMap((delta) => delta.reasoning_details ?? []);
     const thinking = deltas.map((delta) => delta.reasoning ?? "").join("");
     expect(thinking.length).toBeGreaterThan(0);
