@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
 import { usd } from "../billing/money.js";
 import { invalidRequest } from "../core/errors.js";
-import type { AssistantMessage, CacheControl, ImagePart, Message, TextPart, UserMessage } from "../core/prompt.js";
+import type { AssistantMessage, CacheControl, ImagePart, Message, UserMessage, UserPart } from "../core/prompt.js";
+import { parseAudioPart, parseFilePart } from "./file-parts.js";
 import { readReasoningDetails } from "./reasoning-details.js";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
 
@@ -149,9 +150,9 @@ function systemMessage(value: string | Array<{ text: string; cache_control?: Cac
   return cache === undefined ? { role: "system", content: textOf(value) } : { role: "system", content: textOf(value), cacheControl: cache };
 }
 
-function userParts(value: z.infer<typeof contentParts> | string, index: number): Array<TextPart | ImagePart> {
+function userParts(value: z.infer<typeof contentParts> | string, index: number): UserPart[] {
   if (typeof value === "string") return [{ type: "text", text: value }];
-  return value.map((part, partIndex): TextPart | ImagePart => {
+  return value.map((part, partIndex): UserPart => {
     if (part.type === "text" && "text" in part && typeof part.text === "string") {
       if (!("cache_control" in part) || part.cache_control === undefined) return { type: "text", text: part.text };
       const cache = cacheControl.safeParse(part.cache_control);
@@ -169,6 +170,8 @@ function userParts(value: z.infer<typeof contentParts> | string, index: number):
       if (detail !== undefined) imagePartValue.detail = detail;
       return imagePartValue;
     }
+    if (part.type === "file") return parseFilePart(part, `messages[${index}].content[${partIndex}]`);
+    if (part.type === "input_audio") return parseAudioPart(part, `messages[${index}].content[${partIndex}]`);
     throw invalidRequest(`Unsupported content part type "${part.type}"`, `messages[${index}].content[${partIndex}].type`);
   });
 }

@@ -27,6 +27,19 @@ export interface ImagePart {
   detail?: "auto" | "low" | "high";
 }
 
+/**
+ * A file attached to a user message: a PDF or another document (OpenAI's and OpenRouter's `file` part), or
+ * audio (`input_audio`). Given as base64 bytes or by URL, with the media type the parser determined
+ * (`application/pdf`, `audio/wav`, `audio/mp3`, ...). Providers that cannot take a kind of file refuse it with a
+ * 400 naming the part, instead of dropping it silently.
+ */
+export interface FilePart {
+  type: "file";
+  mediaType: string;
+  file: { kind: "url"; url: string } | { kind: "base64"; data: string };
+  filename?: string;
+}
+
 /** A tool call the assistant made. `input` is the JSON text of the arguments, exactly as produced. */
 export interface ToolCallPart {
   type: "tool-call";
@@ -68,8 +81,11 @@ export interface SystemMessage {
 
 export interface UserMessage {
   role: "user";
-  content: Array<TextPart | ImagePart>;
+  content: UserPart[];
 }
+
+/** What a user message may hold. */
+export type UserPart = TextPart | ImagePart | FilePart;
 
 export interface AssistantMessage {
   role: "assistant";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText } from "ai";
+import OpenAI from "openai";
 import { formatUsd } from "../../src/billing/money.js";
 import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
@@ -73,6 +74,75 @@ describe("prompt caching", () => {
     expect(JSON.stringify(providers.openai.requests.at(-1)?.body)).not.toContain("cache_control");
     const bad = await postJson(url(CHAT), { model: "anthropic/claude-haiku-4.5", messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "forever" } }] }] }, key.apiKey);
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("files and audio", () => {
+  const pdfData = `data:application/pdf;base64,${Buffer.from("%PDF-1.4 the handbook").toString("base64")}`;
+  const client = () => new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: key.apiKey });
+  const withPdf: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+    { role: "user", content: [{ type: "text", text: "Summarise the handbook." }, { type: "file", file: { filename: "handbook.pdf", file_data: pdfData } }] },
+  ];
+
+  it("sends a PDF from the openai SDK to each provider in its own form", async () => {
+    const base64 = pdfData.slice("data:application/pdf;base64,".length);
+    await client().chat.completions.create({ model: "anthropic/claude-haiku-4.5", messages: withPdf });
+    expect(providers.anthropic.requests.at(-1)?.body).toMatchObject({
+      messages: [{ role: "user", content: [{ type: "text", text: "Summarise the handbook." }, { type: "document", source: { type: "base64", media_type: "application/pdf", data: base64 }, title: "handbook.pdf" }] }],
+    });
+    await client().chat.completions.create({ model: "google/gemini-2.5-flash", messages: withPdf });
+    expect(providers.gemini.requests.at(-1)?.body).toMatchObject({ contents: [{ role: "user", parts: [{ text: "Summarise the handbook." }, { inlineData: { mimeType: "application/pdf", data: base64 } }] }] });
+    const answer = await client().chat.completions.create({ model: "openai/gpt-4o-mini", messages: withPdf });
+    expect(providers.openai.requests.at(-1)?.body).toMatchObject({ messages: [{ role: "user", content: [{ type: "text" }, { type: "file", file: { filename: "handbook.pdf", file_data: pdfData } }] }] });
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it("sends audio to Gemini and OpenAI, and refuses it for Anthropic with a 400 that charges nothing", async () => {
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      { role: "user", content: [{ type: "text", text: "Transcribe this." }, { type: "input_audio", input_audio: { data: "UklGRiQAAABXQVZF", format: "wav" } }] },
+    ];
+    await client().chat.completions.create({ model: "google/gemini-2.5-flash", messages });
+    expect(providers.gemini.requests.at(-1)?.body).toMatchObject({ contents: [{ parts: [{ text: "Transcribe this." }, { inlineData: { mimeType: "audio/wav", data: "UklGRiQAAABXQVZF" } }] }] });
+    await client().chat.completions.create({ model: "openai/gpt-4o-mini", messages });
+    expect(providers.openai.requests.at(-1)?.body).toMatchObject({ messages: [{ content: [{ type: "text" }, { type: "input_audio", input_audio: { data: "UklGRiQAAABXQVZF", format: "wav" } }] }] });
+
+    const before = await key.balance();
+    const sentToAnthropic = providers.anthropic.requests.length;
+    const refused = await client()
+      .chat.completions.create({ model: "anthropic/claude-haiku-4.5", messages })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).message).toMatch(/do not accept audio input/);
+    expect(providers.anthropic.requests.length).toBe(sentToAnthropic);
+    expect(await key.balance()).toBe(before);
+  });
+
+  it("refuses a file_id with a 400 naming the field", async () => {
+    const response = await postJson(url(CHAT), { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-abc123" } }] }] }, key.apiKey);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: number; message: string; metadata: { field: string } } };
+    expect(body.error).toMatchObject({ code: 400, metadata: { field: "messages[0].content[0].file.file_id" } });
+    expect(body.error.message).toMatch(/file_data/);
+  });
+
+  it("takes files and audio through the GraphQL mutation", async () => {
+    const result = await graphqlRequest<{ createChatCompletion: { provider: string } }>(
+      gateway.url,
+      `mutation($input: ChatCompletionInput!) { createChatCompletion(input: $input) { provider } }`,
+      {
+        apiKey: key.apiKey,
+        variables: {
+          input: {
+            model: "google/gemini-2.5-flash",
+            messages: [{ role: "user", content: "Compare them.", files: [{ filename: "handbook.pdf", fileData: pdfData }], audio: [{ data: "SUQz", format: "mp3" }] }],
+          },
+        },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(providers.gemini.requests.at(-1)?.body).toMatchObject({
+      contents: [{ parts: [{ text: "Compare them." }, { inlineData: { mimeType: "application/pdf" } }, { inlineData: { mimeType: "audio/mp3", data: "SUQz" } }] }],
+    });
   });
 });
 

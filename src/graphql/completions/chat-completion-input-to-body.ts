@@ -6,11 +6,13 @@ import type { ChatCompletionInput, ChatMessageInput } from "./chat-completion.in
  */
 function messageBody(message: ChatMessageInput): Record<string, unknown> {
   const body: Record<string, unknown> = { role: message.role };
-  if (message.role === "user" && (message.imageUrls?.length ?? 0) > 0) {
-    body.content = [
-      ...(message.content ? [{ type: "text", text: message.content }] : []),
-      ...(message.imageUrls ?? []).map((url) => ({ type: "image_url", image_url: { url } })),
-    ];
+  const attachments = [
+    ...(message.imageUrls ?? []).map((url) => ({ type: "image_url", image_url: { url } })),
+    ...(message.files ?? []).map((file) => ({ type: "file", file: { file_data: file.fileData, ...(file.filename ? { filename: file.filename } : {}) } })),
+    ...(message.audio ?? []).map((clip) => ({ type: "input_audio", input_audio: { data: clip.data, format: clip.format } })),
+  ];
+  if (message.role === "user" && attachments.length > 0) {
+    body.content = [...(message.content ? [{ type: "text", text: message.content }] : []), ...attachments];
   } else {
     body.content = message.content ?? (message.role === "assistant" ? null : "");
   }

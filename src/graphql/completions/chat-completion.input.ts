@@ -14,6 +14,26 @@ export class ToolCallInput {
   arguments!: string;
 }
 
+/** A file attached to a user message: a PDF or text document, as OpenRouter's `file` content part. */
+@InputType()
+export class ChatFileInput {
+  @Field(() => String, { nullable: true, description: "The file's name; its extension tells the type when `fileData` does not." })
+  filename?: string | null;
+
+  @Field(() => String, { description: "A data: URL (`data:application/pdf;base64,...`), plain base64, or an http(s) URL the provider fetches." })
+  fileData!: string;
+}
+
+/** Audio attached to a user message, as OpenAI's `input_audio` content part. */
+@InputType()
+export class ChatAudioInput {
+  @Field(() => String, { description: "The audio, base64-encoded." })
+  data!: string;
+
+  @Field(() => String, { description: "wav, mp3, aiff, aac, ogg or flac." })
+  format!: string;
+}
+
 /** One message of the conversation, in OpenAI's roles. */
 @InputType()
 export class ChatMessageInput {
@@ -25,6 +45,12 @@ export class ChatMessageInput {
 
   @Field(() => [String], { nullable: true, description: "Image URLs (http(s) or data: URLs) attached to a user message." })
   imageUrls?: string[] | null;
+
+  @Field(() => [ChatFileInput], { nullable: true, description: "Documents (PDF, text) attached to a user message." })
+  files?: ChatFileInput[] | null;
+
+  @Field(() => [ChatAudioInput], { nullable: true, description: "Audio clips attached to a user message." })
+  audio?: ChatAudioInput[] | null;
 
   @Field(() => [ToolCallInput], { nullable: true, description: "Tool calls of an assistant message." })
   toolCalls?: ToolCallInput[] | null;

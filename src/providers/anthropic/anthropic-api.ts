@@ -102,9 +102,16 @@ export interface AnthropicCacheControl {
 
 export type AnthropicTextBlock = { type: "text"; text: string; cache_control?: AnthropicCacheControl };
 
+/** https://docs.claude.com/en/docs/build-with-claude/pdf-support */
+export type AnthropicDocumentSource =
+  | { type: "base64"; media_type: "application/pdf"; data: string }
+  | { type: "url"; url: string }
+  | { type: "text"; media_type: "text/plain"; data: string };
+
 export type AnthropicUserBlock =
   | AnthropicTextBlock
   | { type: "image"; source: AnthropicImageSource }
+  | { type: "document"; source: AnthropicDocumentSource; title?: string }
   | { type: "tool_result"; tool_use_id: string; content?: string };
 
 export type AnthropicAssistantBlock =

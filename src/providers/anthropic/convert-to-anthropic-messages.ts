@@ -1,4 +1,5 @@
 import type { CacheControl, CallWarning, ImagePart, JsonValue, Prompt, ReasoningPart } from "../../core/index.js";
+import { documentSource } from "./anthropic-document.js";
 import type { AnthropicAssistantBlock, AnthropicImageSource, AnthropicMessageParam, AnthropicTextBlock, AnthropicUserBlock } from "./anthropic-api.js";
 
 /**
@@ -56,6 +57,8 @@ export function convertToAnthropicMessages(prompt: Prompt): AnthropicPrompt {
         for (const part of message.content) {
           if (part.type === "text") {
             if (part.text.trim().length > 0) content.push(textBlock(part.text, part.cacheControl));
+          } else if (part.type === "file") {
+            content.push({ type: "document", source: documentSource(part), ...(part.filename === undefined ? {} : { title: part.filename }) });
           } else {
             content.push({ type: "image", source: imageSource(part) });
           }

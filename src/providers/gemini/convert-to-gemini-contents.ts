@@ -1,4 +1,4 @@
-import { invalidRequest, type ImagePart, type JsonObject, type JsonValue, type Prompt, type ToolResultPart } from "../../core/index.js";
+import { invalidRequest, type FilePart, type ImagePart, type JsonObject, type JsonValue, type Prompt, type ToolResultPart } from "../../core/index.js";
 
 /**
  * The gateway's prompt → Gemini's `systemInstruction` and `contents`.
@@ -57,6 +57,7 @@ export function convertToGeminiContents(prompt: Prompt): GeminiPrompt {
           "user",
           message.content.flatMap((part): GeminiRequestPart[] => {
             if (part.type === "text") return part.text.length > 0 ? [{ text: part.text }] : [];
+            if (part.type === "file") return [convertFile(part)];
             return [convertImage(part)];
           }),
         );
@@ -162,4 +163,14 @@ function convertImage(part: ImagePart): GeminiRequestPart {
     throw invalidRequest(`Image URL is not valid: ${image.url.slice(0, 100)}`, "messages");
   }
   return { fileData: { mimeType: IMAGE_TYPES_BY_EXTENSION[extension] ?? "image/jpeg", fileUri: image.url } };
+}
+
+/**
+ * Documents (PDF, text) and audio: bytes go inline with their media type, URLs by reference for Gemini to
+ * fetch, as images do. https://ai.google.dev/gemini-api/docs/document-processing and
+ * https://ai.google.dev/gemini-api/docs/audio
+ */
+function convertFile(part: FilePart): GeminiRequestPart {
+  if (part.file.kind === "base64") return { inlineData: { mimeType: part.mediaType, data: part.file.data } };
+  return { fileData: { mimeType: part.mediaType, fileUri: part.file.url } };
 }

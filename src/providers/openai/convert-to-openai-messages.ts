@@ -1,4 +1,4 @@
-import type { AssistantMessage, ImagePart, Prompt, TextPart, UserMessage } from "../../core/index.js";
+import type { AssistantMessage, FilePart, Prompt, UserMessage, UserPart } from "../../core/index.js";
 import { assertNever } from "../../core/index.js";
 import type { OpenAIContentPart, OpenAIMessage, OpenAIToolCall } from "./openai-api.js";
 
@@ -54,13 +54,26 @@ function convertUserContent(message: UserMessage, imageDetail: boolean): string 
   return message.content.map((part) => convertUserPart(part, imageDetail));
 }
 
-function convertUserPart(part: TextPart | ImagePart, imageDetail: boolean): OpenAIContentPart {
+function convertUserPart(part: UserPart, imageDetail: boolean): OpenAIContentPart {
   if (part.type === "text") return { type: "text", text: part.text };
+  if (part.type === "file") return convertFilePart(part);
   const url = part.image.kind === "url" ? part.image.url : `data:${part.image.mediaType};base64,${part.image.data}`;
   return {
     type: "image_url",
     image_url: imageDetail && part.detail !== undefined ? { url, detail: part.detail } : { url },
   };
+}
+
+/**
+ * Audio goes as `input_audio` with its format (`audio/mp3` → `mp3`); any other file as a `file` part whose
+ * `file_data` is a `data:` URL, or the URL itself for a linked file (which OpenRouter and some vendors fetch).
+ */
+function convertFilePart(part: FilePart): OpenAIContentPart {
+  if (part.mediaType.startsWith("audio/") && part.file.kind === "base64") {
+    return { type: "input_audio", input_audio: { data: part.file.data, format: part.mediaType.slice("audio/".length) } };
+  }
+  const fileData = part.file.kind === "url" ? part.file.url : `data:${part.mediaType};base64,${part.file.data}`;
+  return { type: "file", file: { ...(part.filename === undefined ? {} : { filename: part.filename }), file_data: fileData } };
 }
 
 function convertAssistant(

@@ -99,7 +99,11 @@ export type OpenAIStreamEvent = z.infer<typeof openAIStreamEventSchema>;
 
 export type OpenAIContentPart =
   | { type: "text"; text: string }
-  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } };
+  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } }
+  /** https://platform.openai.com/docs/guides/pdf-files */
+  | { type: "file"; file: { filename?: string; file_data: string } }
+  /** https://platform.openai.com/docs/guides/audio */
+  | { type: "input_audio"; input_audio: { data: string; format: string } };
 
 export interface OpenAIToolCall {
   id: string;

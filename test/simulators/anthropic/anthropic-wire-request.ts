@@ -33,10 +33,26 @@ const toolResultBlock = z
 
 const thinkingBlock = z.object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string() }).loose();
 const redactedThinkingBlock = z.object({ type: z.literal("redacted_thinking"), data: z.string() }).loose();
-/** Blocks the simulator does not interpret (documents, search results, server tools) are accepted as they are. */
-const otherBlock = z.object({ type: z.string() }).loose();
+/** https://docs.claude.com/en/docs/build-with-claude/pdf-support: PDFs as base64 or URL, or plain text. */
+const documentBlock = z
+  .object({
+    type: z.literal("document"),
+    source: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("base64"), media_type: z.literal("application/pdf"), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }).loose(),
+      z.object({ type: z.literal("url"), url: z.string() }).loose(),
+      z.object({ type: z.literal("text"), media_type: z.literal("text/plain"), data: z.string() }).loose(),
+      z.object({ type: z.literal("file"), file_id: z.string() }).loose(),
+    ]),
+    title: z.string().optional(),
+  })
+  .loose();
 
-const contentBlock = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock, otherBlock]);
+/** Block types validated above; a malformed one of these must not pass as an "other" block. */
+const TYPED_BLOCKS = new Set(["text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking"]);
+/** Blocks the simulator does not interpret (search results, server tools) are accepted as they are. */
+const otherBlock = z.object({ type: z.string().refine((type) => !TYPED_BLOCKS.has(type)) }).loose();
+
+const contentBlock = z.union([textBlock, imageBlock, documentBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock, otherBlock]);
 export type WireContentBlock = z.infer<typeof contentBlock>;
 
 const messageParam = z.object({
