@@ -62,7 +62,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     bodyTimeoutMs: config.UPSTREAM_BODY_TIMEOUT_MS,
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
-  const generations = createGenerationRecorder({ db: database.db });
+  const generations = createGenerationRecorder({ db: database.db, flushMs: config.GENERATION_FLUSH_MS, logger });
   // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
   const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });

@@ -21,7 +21,7 @@ export interface GenerationRecorder {
 const insertGenerations = jsonBatchInsert(generations);
 
 export function createGenerationRecorder(options: { db: Database; flushMs?: number; maxBatch?: number; logger?: FastifyBaseLogger }): GenerationRecorder {
-  const flushMs = options.flushMs ?? 25;
+  const flushMs = options.flushMs ?? 100;
   const maxBatch = options.maxBatch ?? 200;
   const pending = new Map<string, NewGenerationRow>();
   let timer: NodeJS.Timeout | undefined;
