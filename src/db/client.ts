@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { Logger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { projectPath } from "../config/project-root.js";
+import { PgliteWorkerClient } from "./pglite-worker-client.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -31,7 +32,7 @@ export interface DatabaseHandle {
    * On PGlite it is the same handle as `db`.
    */
   relaxed: Database;
-  /** `pglite` (embedded, in DATA_DIR) or `postgres` (DATABASE_URL). */
+  /** `pglite` (embedded, in DATA_DIR, run in a worker thread) or `postgres` (DATABASE_URL). */
   kind: "pglite" | "postgres";
   /** Applies the committed SQL migrations; safe to call from several instances at once. */
   migrate(): Promise<void>;
@@ -101,13 +102,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  // PGlite runs synchronously in the thread that calls it; in its own worker thread its statements (batches of
+  // charges and generation records, a few milliseconds each) never stall the requests. Drizzle's PGlite driver
+  // calls only `query` and `transaction`, which the worker client provides with PGlite's signatures.
+  const client = await PgliteWorkerClient.open(options.dataDir);
+  const asPglite = client as unknown as PGlite;
+  const db = drizzlePglite({ client: asPglite, schema, logger }) as unknown as Database;
   return {
     db,
     relaxed: db,
     kind: "pglite",
-    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: () => migratePglite(drizzlePglite({ client: asPglite, schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       await client.query("select 1");
     },

@@ -1,0 +1,106 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite } from "@electric-sql/pglite";
+import type { ParserOptions, Transaction } from "@electric-sql/pglite";
+import type { WorkerQueryOptions, WorkerReply, WorkerRequest, WorkerStartup } from "./pglite-worker-protocol.js";
+import { serializeError } from "./pglite-worker-protocol.js";
+
+/**
+ * The worker thread that owns the embedded database. PGlite is Postgres compiled to WebAssembly and runs
+ * synchronously in whichever thread calls it: in the gateway's own thread every batch of ledger charges and
+ * generation records would stop all requests while it ran (about a third of the busy time under load). Here
+ * it runs beside them, and the gateway's thread only posts messages, as it would to a Postgres server.
+ *
+ * Started by `pglite-worker-client.ts` with `workerData: { dataDir }`; speaks `pglite-worker-protocol.ts`.
+ */
+const port = parentPort;
+if (port === null) throw new Error("pglite-worker.ts runs as a worker thread");
+const { dataDir } = workerData as { dataDir: string };
+
+const keepText = (value: string): string => value;
+
+function parsersFor(options: WorkerQueryOptions): ParserOptions | undefined {
+  if (options.rawTypes === undefined) return undefined;
+  return Object.fromEntries(options.rawTypes.map((type) => [type, keepText]));
+}
+
+/** Open transactions by id, with the function that ends each (commit or roll back). */
+const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
+
+/** Thrown inside PGlite's transaction callback to make it roll back; never leaves this file. */
+const ROLLBACK = Symbol("rollback");
+
+function reply(message: WorkerReply): void {
+  port?.postMessage(message);
+}
+
+function executorOf(txId: number | undefined): Pick<Transaction, "query" | "exec"> {
+  if (txId === undefined) return database;
+  const open = transactions.get(txId);
+  if (open === undefined) throw new Error(`Transaction ${txId} is not open`);
+  return open.tx;
+}
+
+function begin(id: number): void {
+  database
+    .transaction(async (tx) => {
+      const commit = await new Promise<boolean>((resolve) => {
+        transactions.set(id, { tx, end: resolve });
+        reply({ id, ok: true });
+      });
+      transactions.delete(id);
+      if (!commit) throw ROLLBACK;
+    })
+    .then(
+      () => reply({ id: endRequests.get(id) ?? -1, ok: true }),
+      (error: unknown) => reply(error === ROLLBACK ? { id: endRequests.get(id) ?? -1, ok: true } : { id: endRequests.get(id) ?? id, ok: false, error: serializeError(error) }),
+    )
+    .finally(() => endRequests.delete(id));
+}
+
+/** The `end` request waiting on each transaction, answered once PGlite committed or rolled back. */
+const endRequests = new Map<number, number>();
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.op) {
+    case "query": {
+      const parsers = parsersFor(request.options);
+      const value = await executorOf(request.tx).query(request.sql, request.params, {
+        ...(request.options.rowMode === undefined ? {} : { rowMode: request.options.rowMode }),
+        ...(parsers === undefined ? {} : { parsers }),
+      });
+      reply({ id: request.id, ok: true, value });
+      return;
+    }
+    case "exec":
+      reply({ id: request.id, ok: true, value: await executorOf(request.tx).exec(request.sql) });
+      return;
+    case "begin":
+      begin(request.id);
+      return;
+    case "end": {
+      const open = transactions.get(request.tx);
+      if (open === undefined) throw new Error(`Transaction ${request.tx} is not open`);
+      endRequests.set(request.tx, request.id);
+      open.end(request.commit);
+      return;
+    }
+    case "close":
+      await database.close();
+      reply({ id: request.id, ok: true });
+      port?.close();
+      return;
+  }
+}
+
+let database: PGlite;
+try {
+  database = await PGlite.create(dataDir);
+  port.postMessage({ ready: true } satisfies WorkerStartup);
+} catch (error) {
+  port.postMessage({ ready: false, error: serializeError(error) } satisfies WorkerStartup);
+  throw error;
+}
+
+port.on("message", (request: WorkerRequest) => {
+  handle(request).catch((error: unknown) => reply({ id: request.id, ok: false, error: serializeError(error) }));
+});
