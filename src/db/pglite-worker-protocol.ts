@@ -39,6 +39,7 @@ export interface SerializedError {
   fields: Record<string, string | number | boolean | null>;
 }
 
+/** An error thrown in the worker, made cloneable (a cloned Error would lose PGlite's fields such as `code`). */
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: "Error", message: String(error), fields: {} };
   const fields: SerializedError["fields"] = {};
