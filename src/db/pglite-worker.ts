@@ -3,6 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import type { ParserOptions, Transaction } from "@electric-sql/pglite";
 import type { WorkerQueryOptions, WorkerReply, WorkerRequest, WorkerStartup } from "./pglite-worker-protocol.js";
 import { serializeError } from "./pglite-worker-protocol.js";
+import { createPreparedStatements } from "./pglite-prepared-statements.js";
+import type { PreparedStatements } from "./pglite-prepared-statements.js";
 
 /**
  * The worker thread that owns the embedded database. PGlite is Postgres compiled to WebAssembly and runs
@@ -33,6 +35,7 @@ function reply(message: WorkerReply): void {
   port?.postMessage(message);
 }
 
+/** The open transaction `txId` names (throwing when it is not open), or the database itself. */
 function executorOf(txId: number | undefined): Pick<Transaction, "query" | "exec"> {
   if (txId === undefined) return database;
   const open = transactions.get(txId);
@@ -63,11 +66,13 @@ const endRequests = new Map<number, number>();
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.op) {
     case "query": {
+      if (request.tx !== undefined) executorOf(request.tx);
       const parsers = parsersFor(request.options);
-      const value = await executorOf(request.tx).query(request.sql, request.params, {
+      const options = {
         ...(request.options.rowMode === undefined ? {} : { rowMode: request.options.rowMode }),
         ...(parsers === undefined ? {} : { parsers }),
-      });
+      };
+      const value = await prepared.query(request.sql, request.params, options, request.tx !== undefined);
       reply({ id: request.id, ok: true, value });
       return;
     }
@@ -93,8 +98,10 @@ async function handle(request: WorkerRequest): Promise<void> {
 }
 
 let database: PGlite;
+let prepared: PreparedStatements;
 try {
   database = await PGlite.create(dataDir);
+  prepared = createPreparedStatements(database);
   port.postMessage({ ready: true } satisfies WorkerStartup);
 } catch (error) {
   port.postMessage({ ready: false, error: serializeError(error) } satisfies WorkerStartup);
