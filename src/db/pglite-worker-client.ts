@@ -13,11 +13,10 @@ type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 /** What statements inside a transaction run on: the same calls as the client, bound to the transaction. */
 export interface PgliteWorkerTransaction {
   query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>>;
-  exec(sql: string): Promise<Results[]>;
 }
 
 /**
- * The embedded database as seen from the gateway's thread: PGlite's `query`, `exec` and `transaction`
+ * The embedded database as seen from the gateway's thread: PGlite's `query` and `transaction`
  * (the calls Drizzle's PGlite driver makes), each posted to the worker thread that owns PGlite
  * (`pglite-worker.ts`). Statements run in order, one at a time, as on PGlite itself; a transaction holds the
  * database until it ends, so statements sent meanwhile from outside it wait, as they would on PGlite.
@@ -58,10 +57,6 @@ export class PgliteWorkerClient {
     return this.send({ op: "query", sql, params, options: workerOptions(options) }) as Promise<Results<Row>>;
   }
 
-  exec(sql: string): Promise<Results[]> {
-    return this.send({ op: "exec", sql }) as Promise<Results[]>;
-  }
-
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: PgliteWorkerTransaction) => Promise<T>): Promise<T> {
     const { id: tx, reply: begun } = this.post({ op: "begin" });
@@ -69,7 +64,6 @@ export class PgliteWorkerClient {
     const bound: PgliteWorkerTransaction = {
       query: <Row>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
         this.send({ op: "query", sql, params, options: workerOptions(options), tx }) as Promise<Results<Row>>,
-      exec: (sql: string) => this.send({ op: "exec", sql, tx }) as Promise<Results[]>,
     };
     let result: T;
     try {

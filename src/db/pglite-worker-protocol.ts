@@ -19,13 +19,12 @@ export interface WorkerQueryOptions {
 /** A request from the gateway's thread. `id` pairs it with its reply; `tx`, when set, runs it inside that open transaction. */
 export type WorkerRequest =
   | { id: number; op: "query"; sql: string; params: unknown[]; options: WorkerQueryOptions; tx?: number }
-  | { id: number; op: "exec"; sql: string; tx?: number }
   /** Opens a transaction; its id is the request's id. Other statements wait until it ends, as on PGlite itself. */
   | { id: number; op: "begin" }
   | { id: number; op: "end"; tx: number; commit: boolean }
   | { id: number; op: "close" };
 
-/** The worker's reply. `value` is the statement's result (PGlite's `Results`, or an array of them for `exec`). */
+/** The worker's reply. `value` is the statement's result (PGlite's `Results`). */
 export type WorkerReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: SerializedError };
 
 /** Sent once, after PGlite opened (or failed to open) the data folder. */

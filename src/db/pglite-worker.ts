@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
-import type { ParserOptions, Transaction } from "@electric-sql/pglite";
+import type { ParserOptions } from "@electric-sql/pglite";
 import type { WorkerQueryOptions, WorkerReply, WorkerRequest, WorkerStartup } from "./pglite-worker-protocol.js";
 import { serializeError } from "./pglite-worker-protocol.js";
 import { createPreparedStatements } from "./pglite-prepared-statements.js";
@@ -25,8 +25,8 @@ function parsersFor(options: WorkerQueryOptions): ParserOptions | undefined {
   return Object.fromEntries(options.rawTypes.map((type) => [type, keepText]));
 }
 
-/** Open transactions by id, with the function that ends each (commit or roll back). */
-const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
+/** Open transactions by id, with the function that ends each (commit or roll back) and answers request `replyTo`. */
+const transactions = new Map<number, { end: (commit: boolean, replyTo: number) => void }>();
 
 /** Thrown inside PGlite's transaction callback to make it roll back; never leaves this file. */
 const ROLLBACK = Symbol("rollback");
@@ -35,38 +35,36 @@ function reply(message: WorkerReply): void {
   port?.postMessage(message);
 }
 
-/** The open transaction `txId` names (throwing when it is not open), or the database itself. */
-function executorOf(txId: number | undefined): Pick<Transaction, "query" | "exec"> {
-  if (txId === undefined) return database;
-  const open = transactions.get(txId);
-  if (open === undefined) throw new Error(`Transaction ${txId} is not open`);
-  return open.tx;
-}
-
+/**
+ * Opens transaction `id` and holds it (PGlite keeps other statements waiting meanwhile) until an `end` request
+ * commits or rolls it back; that request gets the outcome. A failure before then answers the `begin` request.
+ */
 function begin(id: number): void {
+  let replyTo = id;
   database
-    .transaction(async (tx) => {
+    .transaction(async () => {
       const commit = await new Promise<boolean>((resolve) => {
-        transactions.set(id, { tx, end: resolve });
+        transactions.set(id, {
+          end: (commitIt, endRequest) => {
+            replyTo = endRequest;
+            resolve(commitIt);
+          },
+        });
         reply({ id, ok: true });
       });
       transactions.delete(id);
       if (!commit) throw ROLLBACK;
     })
     .then(
-      () => reply({ id: endRequests.get(id) ?? -1, ok: true }),
-      (error: unknown) => reply(error === ROLLBACK ? { id: endRequests.get(id) ?? -1, ok: true } : { id: endRequests.get(id) ?? id, ok: false, error: serializeError(error) }),
-    )
-    .finally(() => endRequests.delete(id));
+      () => reply({ id: replyTo, ok: true }),
+      (error: unknown) => reply(error === ROLLBACK ? { id: replyTo, ok: true } : { id: replyTo, ok: false, error: serializeError(error) }),
+    );
 }
-
-/** The `end` request waiting on each transaction, answered once PGlite committed or rolled back. */
-const endRequests = new Map<number, number>();
 
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.op) {
     case "query": {
-      if (request.tx !== undefined) executorOf(request.tx);
+      if (request.tx !== undefined && !transactions.has(request.tx)) throw new Error(`Transaction ${request.tx} is not open`);
       const parsers = parsersFor(request.options);
       const options = {
         ...(request.options.rowMode === undefined ? {} : { rowMode: request.options.rowMode }),
@@ -76,17 +74,13 @@ async function handle(request: WorkerRequest): Promise<void> {
       reply({ id: request.id, ok: true, value });
       return;
     }
-    case "exec":
-      reply({ id: request.id, ok: true, value: await executorOf(request.tx).exec(request.sql) });
-      return;
     case "begin":
       begin(request.id);
       return;
     case "end": {
       const open = transactions.get(request.tx);
       if (open === undefined) throw new Error(`Transaction ${request.tx} is not open`);
-      endRequests.set(request.tx, request.id);
-      open.end(request.commit);
+      open.end(request.commit, request.id);
       return;
     }
     case "close":
