@@ -3,6 +3,7 @@ import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice 
 import { usd } from "../billing/money.js";
 import { invalidRequest } from "../core/errors.js";
 import type { AssistantMessage, CacheControl, ImagePart, Message, UserMessage, UserPart } from "../core/prompt.js";
+import { parseBase64DataUrl } from "./data-url.js";
 import { parseAudioPart, parseFilePart } from "./file-parts.js";
 import { readReasoningDetails } from "./reasoning-details.js";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
@@ -163,10 +164,8 @@ function userParts(value: z.infer<typeof contentParts> | string, index: number):
       const image = part.image_url as string | { url: string; detail?: "auto" | "low" | "high" };
       const url = typeof image === "string" ? image : image.url;
       const detail = typeof image === "string" ? undefined : image.detail;
-      const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-      const imagePartValue: ImagePart = dataUrl
-        ? { type: "image", image: { kind: "base64", mediaType: dataUrl[1] ?? "image/png", data: dataUrl[2] ?? "" } }
-        : { type: "image", image: { kind: "url", url } };
+      const dataUrl = parseBase64DataUrl(url);
+      const imagePartValue: ImagePart = dataUrl ? { type: "image", image: { kind: "base64", ...dataUrl } } : { type: "image", image: { kind: "url", url } };
       if (detail !== undefined) imagePartValue.detail = detail;
       return imagePartValue;
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { invalidRequest } from "../core/errors.js";
 import type { FilePart } from "../core/prompt.js";
+import { parseBase64DataUrl } from "./data-url.js";
 
 /**
  * The two ways a chat request attaches a file to a user message, read into the core's {@link FilePart}:
@@ -25,7 +26,7 @@ const audioPartSchema = z.object({
 });
 
 /** Audio formats and the media types providers know them by (Gemini's names; OpenAI takes the format). */
-export const AUDIO_MEDIA_TYPES: Readonly<Record<string, string>> = {
+const AUDIO_MEDIA_TYPES: Readonly<Record<string, string>> = {
   wav: "audio/wav",
   mp3: "audio/mp3",
   aiff: "audio/aiff",
@@ -43,7 +44,6 @@ const DOCUMENT_MEDIA_TYPES: Readonly<Record<string, string>> = {
   html: "text/html",
 };
 
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]+)*?;base64,(.*)$/s;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 function mediaTypeOfName(filename: string | undefined): string {
@@ -63,8 +63,8 @@ export function parseFilePart(part: unknown, path: string): FilePart {
       `${path}.file.${fileId === undefined ? "file_data" : "file_id"}`,
     );
   }
-  const dataUrl = DATA_URL.exec(data);
-  if (dataUrl !== null) return { type: "file", mediaType: dataUrl[1] ?? "application/pdf", file: { kind: "base64", data: dataUrl[2] ?? "" }, ...named };
+  const dataUrl = parseBase64DataUrl(data);
+  if (dataUrl !== undefined) return { type: "file", mediaType: dataUrl.mediaType, file: { kind: "base64", data: dataUrl.data }, ...named };
   if (/^https?:\/\//i.test(data)) {
     let pathname: string;
     try {
