@@ -89,11 +89,11 @@ export function createPreparedStatements(database: PGlite, capacity = DEFAULT_CA
   }
 
   return {
-    async query(sql, params, options, inTransaction) {
-      if (inTransaction) return database._runExclusiveQuery(() => execute(sql, params, options));
-      const result = await database._runExclusiveTransaction(() => database._runExclusiveQuery(() => execute(sql, params, options)));
+    async query<Row>(sql: string, params: unknown[], options: QueryOptions, inTransaction: boolean): Promise<Results<Row>> {
+      if (inTransaction) return database._runExclusiveQuery(() => execute<Row>(sql, params, options));
+      const result = await database._runExclusiveTransaction(() => database._runExclusiveQuery(() => execute<Row>(sql, params, options)));
       await database.syncToFs();
-      return result as Results<never>;
+      return result;
     },
   };
 }
