@@ -55,14 +55,18 @@ const gatewayBody = (extra: string, stream = false) => ({ model: "openai/gpt-4o-
 export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number; loadRounds: number }): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
-  // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the gateway process there (open it in Chrome DevTools).
+  // BENCH_CPU_PROFILE=<folder> writes V8 CPU profiles of the gateway and the bare proxy there (open them in Chrome DevTools).
   const profileDir = process.env.BENCH_CPU_PROFILE;
   const gateway = await startGatewayProcess({
     dataDir,
     env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` },
     ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
   });
-  const bare = await startNodeProcess({ script: projectPath("dist", "test", "bench", "bare-proxy.js"), env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai } });
+  const bare = await startNodeProcess({
+    script: projectPath("dist", "test", "bench", "bare-proxy.js"),
+    env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai },
+    ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"] }),
+  });
   const targetsFor = (connections: number): Targets => ({
     direct: { client: new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, connections), body: upstreamBody },
     bare: { client: new BenchClient(bare.url, "/api/v1/chat/completions", {}, connections), body: gatewayBody },
