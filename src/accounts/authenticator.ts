@@ -34,6 +34,13 @@ export interface AuthenticatorOptions {
 
 const MAX_TTL_MS = 3000;
 
+/** A cached lookup: the stored key (null for a miss) and the principal built from it once. */
+interface CacheEntry {
+  key: CachedKey | null;
+  principal: Principal | null;
+  until: number;
+}
+
 /** Stored key facts the authenticator caches (a miss is cached as null). */
 type CachedKey = Pick<
   ApiKeyRow,
@@ -77,8 +84,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const ttl = Math.min(Math.max(options.cacheTtlMs, 0), MAX_TTL_MS);
   const maxEntries = options.maxCacheEntries ?? 50_000;
   const managementHash = options.managementKey === undefined ? undefined : hashApiKey(options.managementKey);
-  const cache = new Map<string, { key: CachedKey | null; until: number }>();
-  const inFlight = new Map<string, Promise<CachedKey | null>>();
+  const cache = new Map<string, CacheEntry>();
+  const inFlight = new Map<string, Promise<CacheEntry>>();
+  // SHA-256 of a bearer token seen recently: hashing is a tenth of the hot path's own work, and a client sends
+  // the same key on every request. Bounded like the key cache; holds only tokens that arrived in headers.
+  const hashes = new Map<string, string>();
+
+  function hashOf(token: string): string {
+    let hash = hashes.get(token);
+    if (hash === undefined) {
+      hash = hashApiKey(token);
+      if (hashes.size >= maxEntries) hashes.delete(hashes.keys().next().value as string);
+      hashes.set(token, hash);
+    }
+    return hash;
+  }
 
   async function load(hash: string): Promise<CachedKey | null> {
     const rows = await options.db
@@ -101,21 +121,22 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return rows[0] ?? null;
   }
 
-  async function lookup(hash: string): Promise<CachedKey | null> {
+  async function lookup(hash: string): Promise<CacheEntry> {
     const now = options.clock.now();
     const cached = cache.get(hash);
-    if (cached !== undefined && cached.until > now) return cached.key;
+    if (cached !== undefined && cached.until > now) return cached;
     const pending = inFlight.get(hash);
     if (pending !== undefined) return pending;
     // One query per key however many requests arrive together.
     const loading = load(hash)
       .then((key) => {
+        const entry: CacheEntry = { key, principal: key === null ? null : toPrincipal(key), until: options.clock.now() + ttl };
         if (ttl > 0) {
           if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
           cache.delete(hash);
-          cache.set(hash, { key, until: options.clock.now() + ttl });
+          cache.set(hash, entry);
         }
-        return key;
+        return entry;
       })
       .finally(() => inFlight.delete(hash));
     inFlight.set(hash, loading);
@@ -126,17 +147,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async authenticate(authorization) {
       const token = bearerToken(authorization);
       if (token === undefined) return null;
-      const hash = hashApiKey(token);
+      const hash = hashOf(token);
       if (managementHash !== undefined && hashesEqual(hash, managementHash)) {
         return { kind: "management", accountId: null, keyHash: hash };
       }
-      const key = await lookup(hash);
-      if (key === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
+      const { key, principal } = await lookup(hash);
+      if (key === null || principal === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
       if (key.disabled) throw unauthorized("API key is disabled", "disabled_key");
       if (key.expiresAt !== null && key.expiresAt.getTime() <= options.clock.now()) {
         throw unauthorized(`API key expired at ${key.expiresAt.toISOString()}`, "expired_key");
       }
-      return toPrincipal(key);
+      return principal;
     },
     invalidate(keyHash) {
       cache.delete(keyHash);
