@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { upstreamConnectionError, upstreamHttpError } from "./upstream-error.js";
 
 /** One POST to an upstream API. */
@@ -17,9 +17,29 @@ export interface UpstreamRequest {
   timeouts?: { headersMs: number; bodyMs: number };
 }
 
-function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+/** The most distinct upstream URLs whose origin and path are kept (there is about one per provider and model). */
+const MAX_SPLIT_URLS = 1000;
+const splitUrls = new Map<string, { origin: string; path: string }>();
+
+/**
+ * A URL's origin and path (with query), as undici's dispatchers take them. Parsing a URL costs more than the
+ * rest of building a request, and the same few URLs come back on every call, so each is parsed once.
+ */
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (split === undefined) {
+    const parsed = new URL(url);
+    split = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.delete(splitUrls.keys().next().value as string);
+    splitUrls.set(url, split);
+  }
+  return split;
+}
+
+function requestHeaders(accept: string, headers: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = { "content-type": "application/json", accept };
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined) result[name.toLowerCase()] = value;
   }
   return result;
@@ -32,10 +52,12 @@ function definedHeaders(headers: Record<string, string | undefined>): Record<str
 export async function sendUpstreamRequest(input: UpstreamRequest, accept: string): Promise<Dispatcher.ResponseData> {
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(input.url, {
+    const { origin, path } = splitUrl(input.url);
+    response = await input.dispatcher.request({
+      origin,
+      path,
       method: "POST",
-      dispatcher: input.dispatcher,
-      headers: { "content-type": "application/json", accept, ...definedHeaders(input.headers) },
+      headers: requestHeaders(accept, input.headers),
       body: JSON.stringify(input.body),
       signal: input.abortSignal,
       headersTimeout: input.timeouts?.headersMs,
