@@ -302,6 +302,27 @@ describe("streaming", () => {
   });
 });
 
+describe("client gone before a non-streamed answer", () => {
+  it("aborts the upstream and charges nothing", async () => {
+    const before = await key.balance();
+    const requestsBefore = providers.openai.requests.length;
+    const controller = new AbortController();
+    const pending = fetch(url(CHAT), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key.apiKey}` },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "slow [[delay:3000]]" }] }),
+      signal: controller.signal,
+    });
+    await expect.poll(() => providers.openai.requests.length, { timeout: 5000 }).toBe(requestsBefore + 1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    const upstream = providers.openai.requests.at(-1);
+    await expect.poll(() => upstream?.clientClosedEarly, { timeout: 2000 }).toBe(true);
+    await gateway.services.completions.drain();
+    expect(await key.balance()).toBe(before);
+  });
+});
+
 describe("billing", () => {
   it("refuses up front with 402 and the number of tokens the balance can afford", async () => {
     const poor = await createFundedKey(gateway, { usd: "0.001" });

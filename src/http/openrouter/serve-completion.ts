@@ -19,13 +19,15 @@ export async function requirePrincipal(services: GatewayServices, request: Fasti
   return principal;
 }
 
-/** An AbortSignal that fires when the client closes the connection before the response is complete. */
-function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+/**
+ * An AbortSignal that fires when the client closes the connection before the response is complete. The
+ * response's `close` covers both a client gone while the request waits and one gone mid-stream.
+ */
+function clientGoneSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  reply.raw.on("close", () => {
+  reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) controller.abort();
   });
-  request.raw.on("aborted", () => controller.abort());
   return controller.signal;
 }
 
@@ -36,7 +38,7 @@ function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSi
 export async function serveCompletion(services: GatewayServices, request: FastifyRequest, reply: FastifyReply, apiType: ChatRequest["apiType"]): Promise<unknown> {
   const principal = await requirePrincipal(services, request);
   const chatRequest = parseChatRequest(request.body, apiType);
-  const signal = clientGoneSignal(request, reply);
+  const signal = clientGoneSignal(reply);
   const generationId = newGenerationId();
   if (!chatRequest.stream) {
     const result = await services.completions.generate(chatRequest, { principal, signal, generationId });
