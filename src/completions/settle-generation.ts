@@ -118,17 +118,25 @@ export function createGenerationSettler(deps: {
       errorMessage: input.error?.message ?? null,
       createdAt: new Date(input.receivedAt),
     });
-    return {
-      ...input.servedBy,
+    // Listed field by field: spreading `servedBy` into a bigger literal is a slow path in V8, and this runs once
+    // per request.
+    const { servedBy } = input;
+    const result: CompletionResult = {
+      generationId: servedBy.generationId,
+      model: servedBy.model,
+      providerSlug: servedBy.providerSlug,
+      providerName: servedBy.providerName,
+      created: servedBy.created,
       content: input.content,
       finishReason,
       tokens,
       cost,
       costParts,
-      ...(input.error === undefined ? {} : { error: input.error }),
       cancelled: input.cancelled,
       warnings: input.warnings,
     };
+    if (input.error !== undefined) result.error = input.error;
+    return result;
   }
 
   return {

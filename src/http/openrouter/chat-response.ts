@@ -63,10 +63,15 @@ function systemFingerprint(servedBy: ServedBy): string {
   return fingerprint;
 }
 
-function envelopeHead(servedBy: ServedBy, object: string): Record<string, unknown> {
-  const head: Record<string, unknown> = { id: servedBy.generationId, object, created: servedBy.created, model: servedBy.model, provider: servedBy.providerName };
-  if (object !== "text_completion") head.system_fingerprint = systemFingerprint(servedBy);
-  return head;
+/**
+ * The fields every body and chunk starts with, then `rest`. Built as one object (no spread into a bigger
+ * literal, a slow path in V8) since it runs for every response and every streamed chunk.
+ */
+function envelope(servedBy: ServedBy, object: string, rest: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = { id: servedBy.generationId, object, created: servedBy.created, model: servedBy.model, provider: servedBy.providerName };
+  if (object !== "text_completion") body.system_fingerprint = systemFingerprint(servedBy);
+  for (const name in rest) body[name] = rest[name];
+  return body;
 }
 
 /** The non-streaming chat completion body. */
@@ -85,38 +90,35 @@ export function chatCompletionBody(result: CompletionResult): Record<string, unk
     message,
   };
   if (result.error !== undefined) choice.error = toErrorEnvelope(result.error).error;
-  return { ...envelopeHead(result, "chat.completion"), choices: [choice], usage: usageBody(result) };
+  return envelope(result, "chat.completion", { choices: [choice], usage: usageBody(result) });
 }
 
 /** The legacy `/completions` body. */
 export function textCompletionBody(result: CompletionResult): Record<string, unknown> {
   const text = result.content.filter((part) => part.type === "text").map((part) => part.text).join("");
-  return {
-    ...envelopeHead(result, "text_completion"),
+  return envelope(result, "text_completion", {
     choices: [{ index: 0, text, finish_reason: openAIFinishReason(result.finishReason.unified), native_finish_reason: result.finishReason.raw ?? null, logprobs: null }],
     usage: usageBody(result),
-  };
+  });
 }
 
 /** A `chat.completion.chunk` with one choice delta. */
 export function chatChunk(servedBy: ServedBy, delta: Record<string, unknown>, finish?: { reason: string | null; native: string | null }): Record<string, unknown> {
-  return {
-    ...envelopeHead(servedBy, "chat.completion.chunk"),
+  return envelope(servedBy, "chat.completion.chunk", {
     choices: [{ index: 0, delta, finish_reason: finish?.reason ?? null, native_finish_reason: finish?.native ?? null, logprobs: null }],
-  };
+  });
 }
 
 /** A legacy `text_completion` chunk. */
 export function textChunk(servedBy: ServedBy, text: string, finish?: { reason: string | null; native: string | null }): Record<string, unknown> {
-  return {
-    ...envelopeHead(servedBy, "text_completion"),
+  return envelope(servedBy, "text_completion", {
     choices: [{ index: 0, text, finish_reason: finish?.reason ?? null, native_finish_reason: finish?.native ?? null, logprobs: null }],
-  };
+  });
 }
 
 /** The final chunk of a stream: usage (with cost), no choices. */
 export function usageChunk(result: CompletionResult, object: "chat.completion.chunk" | "text_completion"): Record<string, unknown> {
-  return { ...envelopeHead(result, object), choices: [], usage: usageBody(result) };
+  return envelope(result, object, { choices: [], usage: usageBody(result) });
 }
 
 /** The chunk that ends a stream whose upstream failed after output began (OpenRouter's mid-stream error). */
@@ -125,5 +127,5 @@ export function errorChunk(servedBy: ServedBy, error: GatewayError, object: "cha
     object === "chat.completion.chunk"
       ? { index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: null }
       : { index: 0, text: "", finish_reason: "error", native_finish_reason: null };
-  return { ...envelopeHead(servedBy, object), error: toErrorEnvelope(error).error, choices: [choice] };
+  return envelope(servedBy, object, { error: toErrorEnvelope(error).error, choices: [choice] });
 }
