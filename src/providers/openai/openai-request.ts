@@ -10,6 +10,32 @@ export interface BuiltOpenAIRequest {
   warnings: CallWarning[];
 }
 
+/** Each dialect's unsupported settings per model id, worked out once (dialects are fixed; model ids are few). */
+const unsupportedByDialect = new WeakMap<OpenAIDialect, Map<string, ReadonlySet<keyof CallOptions>>>();
+const MAX_MODELS_PER_DIALECT = 1000;
+
+/** The settings `modelId` refuses on this dialect's servers: the dialect's own list plus its model restrictions. */
+function unsupportedSettings(dialect: OpenAIDialect, modelId: string): ReadonlySet<keyof CallOptions> {
+  let byModel = unsupportedByDialect.get(dialect);
+  if (byModel === undefined) {
+    byModel = new Map();
+    unsupportedByDialect.set(dialect, byModel);
+  }
+  let unsupported = byModel.get(modelId);
+  if (unsupported === undefined) {
+    const settings = new Set<keyof CallOptions>(dialect.unsupportedSettings);
+    for (const restriction of dialect.modelRestrictions ?? []) {
+      if (restriction.models.test(modelId)) for (const setting of restriction.unsupportedSettings) settings.add(setting);
+    }
+    if (dialect.extraSamplingFields?.topK === undefined) settings.add("topK");
+    if (dialect.extraSamplingFields?.repetitionPenalty === undefined) settings.add("repetitionPenalty");
+    if (byModel.size >= MAX_MODELS_PER_DIALECT) byModel.delete(byModel.keys().next().value as string);
+    byModel.set(modelId, settings);
+    unsupported = settings;
+  }
+  return unsupported;
+}
+
 /**
  * Call options → a Chat Completions request body for one dialect. Settings left `undefined` are not sent;
  * settings the server would refuse are dropped with a warning instead of failing the call.
@@ -23,13 +49,8 @@ export function buildOpenAIChatRequest(input: {
 }): BuiltOpenAIRequest {
   const { modelId, options, dialect } = input;
   const warnings: CallWarning[] = [];
-  const unsupported = new Set<keyof CallOptions>(dialect.unsupportedSettings);
-  for (const restriction of dialect.modelRestrictions ?? []) {
-    if (restriction.models.test(modelId)) for (const setting of restriction.unsupportedSettings) unsupported.add(setting);
-  }
+  const unsupported = unsupportedSettings(dialect, modelId);
   const extraFields = dialect.extraSamplingFields ?? {};
-  if (extraFields.topK === undefined) unsupported.add("topK");
-  if (extraFields.repetitionPenalty === undefined) unsupported.add("repetitionPenalty");
   /** The option's value when the server takes it; otherwise `undefined` and a warning if it was set. */
   const supported = <K extends keyof CallOptions>(setting: K): CallOptions[K] | undefined => {
     if (options[setting] === undefined) return undefined;
