@@ -92,11 +92,20 @@ export function createRateLimitSettingsService(options: RateLimitSettingsService
   /** Cached values, loading the missing ones in one query; concurrent misses of a subject share it. */
   async function cachedValues(subjects: RateLimitSubject[]): Promise<RateLimitValues[]> {
     const now = clock.now();
-    const answers: Array<RateLimitValues | Promise<RateLimitValues> | undefined> = subjects.map((subject) => {
-      const hit = cache.get(cacheKey(subject));
-      if (hit !== undefined && hit.expiresAt > now) return hit.values;
-      return loading.get(cacheKey(subject));
-    });
+    const answers: Array<RateLimitValues | Promise<RateLimitValues> | undefined> = [];
+    let allCached = true;
+    for (const subject of subjects) {
+      const key = cacheKey(subject);
+      const hit = cache.get(key);
+      if (hit !== undefined && hit.expiresAt > now) {
+        answers.push(hit.values);
+      } else {
+        answers.push(loading.get(key));
+        allCached = false;
+      }
+    }
+    // The hot path: every subject cached, nothing to wait for.
+    if (allCached) return answers as RateLimitValues[];
     const missing = subjects.flatMap((subject, index) => (answers[index] === undefined ? [{ subject, index }] : []));
     if (missing.length > 0) {
       const writesAtStart = writes;
