@@ -52,7 +52,7 @@ const gatewayBody = (extra: string, stream = false) => ({ model: "openai/gpt-4o-
  * Under load, each target is first warmed at the measured concurrency, then the three are measured in
  * alternating rounds, so drift (JIT, page cache, the database's checkpoints) falls on all of them alike.
  */
-export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number; loadRounds: number }): Promise<BenchRow[]> {
+export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number; loadRounds: number; hopCpus?: string }): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
   // BENCH_CPU_PROFILE=<folder> writes V8 CPU profiles of the gateway and the bare proxy there (open them in Chrome DevTools).
@@ -61,11 +61,13 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
     dataDir,
     env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` },
     ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
+    ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
   const bare = await startNodeProcess({
     script: projectPath("dist", "test", "bench", "bare-proxy.js"),
     env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai },
     ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"] }),
+    ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
   const targetsFor = (connections: number): Targets => ({
     direct: { client: new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, connections), body: upstreamBody },

@@ -10,6 +10,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { projectPath } from "../../src/config/project-root.js";
 import { openDatabase } from "../../src/db/client.js";
 import { TEST_OPERATOR } from "../support/api-keys.js";
+import { pinnedCommand } from "./cpu-pinning.js";
 
 /** A gateway running as its own process, as in production, with a funded key made before it started. */
 export interface GatewayProcess {
@@ -61,7 +62,7 @@ function residentMiBOf(child: ChildProcess): number {
  * Prepares the database (migrations, catalog, one account with credit and a key) in this process, closes it,
  * then starts `dist/src/main.js` on it (PGlite in `dataDir`, or DATABASE_URL) and waits for /readyz.
  */
-export async function startGatewayProcess(options: { dataDir: string; env: Record<string, string>; nodeArgs?: string[] }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: { dataDir: string; env: Record<string, string>; nodeArgs?: string[]; cpus?: string }): Promise<GatewayProcess> {
   const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "silent" });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
@@ -77,6 +78,7 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
     nodeArgs: options.nodeArgs ?? [],
     env: { ...options.env, HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
     readyPath: "/readyz",
+    ...(options.cpus === undefined ? {} : { cpus: options.cpus }),
   });
   return { url: child.url, apiKey: plaintext, residentMiB: child.residentMiB, cpuMs: child.cpuMs, stop: child.stop };
 }
@@ -89,10 +91,14 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `script` with PORT set to a free port and waits until it answers HTTP (with a 2xx at `readyPath`, when given). */
-export async function startNodeProcess(options: { script: string; env: Record<string, string>; nodeArgs?: string[]; readyPath?: string }): Promise<NodeProcess> {
+/**
+ * Starts `script` with PORT set to a free port (on `cpus`, a taskset CPU list, when given) and waits until it
+ * answers HTTP (with a 2xx at `readyPath`, when given).
+ */
+export async function startNodeProcess(options: { script: string; env: Record<string, string>; nodeArgs?: string[]; readyPath?: string; cpus?: string }): Promise<NodeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
+  const { command, args } = pinnedCommand(options.cpus, [...(options.nodeArgs ?? []), options.script]);
+  const child = spawn(command, args, {
     env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -3,13 +3,14 @@ import { cpus, totalmem } from "node:os";
 import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
 import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
+import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 
 /**
  * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
  * call through the gateway, plus the ledger's reservation throughput. Prints tables; no assertions (speed
  * targets are checked here, never by timed tests). BENCH_ROUNDS, BENCH_LOAD and BENCH_LOAD_ROUNDS scale the
- * run; BENCH_DELAYS (default `0,60`) picks the upstream delays under load; BENCH_CPU_PROFILE=<folder> profiles
- * the gateway process.
+ * run; BENCH_DELAYS (default `0,60`) picks the upstream delays under load; BENCH_PIN=0 turns off CPU pinning
+ * (see cpu-pinning.ts); BENCH_CPU_PROFILE=<folder> profiles the gateway and the bare proxy.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -20,7 +21,17 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 400);
 const loadRequests = Number(process.env.BENCH_LOAD ?? 8000);
 const loadRounds = Number(process.env.BENCH_LOAD_ROUNDS ?? 4);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, database ${process.env.DATABASE_URL ? "Postgres" : "PGlite"}`);
-printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds }));
+const cpuPlan = benchCpuPlan();
+if (cpuPlan === undefined) {
+  console.log("CPU pinning: off (BENCH_PIN=0, one CPU, or no taskset): the load client, the simulator and the hops share every CPU");
+} else {
+  pinThisProcess(cpuPlan.load);
+  console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
+}
+printTable(
+  "Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)",
+  await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, ...(cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops }) }),
+);
 
 console.log("\nLedger: reservation + settlement on one hot account");
 console.table(await runLedgerBench());
