@@ -6,6 +6,7 @@ import type { Database } from "../db/client.js";
 import { apiKeys } from "../db/schema/index.js";
 import type { ApiKeyRow } from "../db/schema/index.js";
 import { hashApiKey, hashesEqual } from "./key-material.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 /**
  * Turns `Authorization: Bearer <key>` into a principal. Keys are looked up by hash and cached in-process for
@@ -84,17 +85,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const ttl = Math.min(Math.max(options.cacheTtlMs, 0), MAX_TTL_MS);
   const maxEntries = options.maxCacheEntries ?? 50_000;
   const managementHash = options.managementKey === undefined ? undefined : hashApiKey(options.managementKey);
-  const cache = new Map<string, CacheEntry>();
+  const cache = new BoundedMap<string, CacheEntry>(maxEntries);
   const inFlight = new Map<string, Promise<CacheEntry>>();
   // SHA-256 of a bearer token seen recently: hashing is a tenth of the hot path's own work, and a client sends
   // the same key on every request. Bounded like the key cache; holds only tokens that arrived in headers.
-  const hashes = new Map<string, string>();
+  const hashes = new BoundedMap<string, string>(maxEntries);
 
   function hashOf(token: string): string {
     let hash = hashes.get(token);
     if (hash === undefined) {
       hash = hashApiKey(token);
-      if (hashes.size >= maxEntries) hashes.delete(hashes.keys().next().value as string);
       hashes.set(token, hash);
     }
     return hash;
@@ -131,11 +131,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const loading = load(hash)
       .then((key) => {
         const entry: CacheEntry = { key, principal: key === null ? null : toPrincipal(key), until: options.clock.now() + ttl };
-        if (ttl > 0) {
-          if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-          cache.delete(hash);
-          cache.set(hash, entry);
-        }
+        if (ttl > 0) cache.set(hash, entry);
         return entry;
       })
       .finally(() => inFlight.delete(hash));

@@ -4,6 +4,7 @@ import { GatewayError } from "../core/errors.js";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 /** The admission port of the completion pipeline (`src/completions/completion-ports.ts`), stated structurally. */
 export interface LimiterAdmission {
@@ -26,15 +27,13 @@ export function createLimiterAdmission(options: {
   const { limiter } = options;
   const clock = options.clock ?? systemClock;
   const cacheMs = options.purchasedCacheMs ?? 5000;
-  const purchases = new Map<string, { total: Amount; expiresAt: number }>();
+  const purchases = new BoundedMap<string, { total: Amount; expiresAt: number }>(50_000);
 
   async function purchasedTotal(accountId: string): Promise<Amount> {
     const hit = purchases.get(accountId);
     if (hit !== undefined && hit.expiresAt > clock.now()) return hit.total;
     const total = await options.purchasedTotal(accountId);
-    purchases.delete(accountId);
     purchases.set(accountId, { total, expiresAt: clock.now() + cacheMs });
-    if (purchases.size > 50_000) purchases.delete(purchases.keys().next().value!);
     return total;
   }
 

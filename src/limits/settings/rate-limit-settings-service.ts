@@ -7,6 +7,7 @@ import type { Clock } from "../clock.js";
 import { systemClock } from "../clock.js";
 import type { LimitSettingsSource, RateLimitScope, RateLimitSettings, RateLimitValues, RequestLimitSettings } from "./rate-limit-settings.js";
 import { NO_LIMITS } from "./rate-limit-settings.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 
 /** One subject of a limit: an account id or a key's hash. */
 export interface RateLimitSubject {
@@ -66,7 +67,7 @@ export function createRateLimitSettingsService(options: RateLimitSettingsService
   const { db, cacheMs } = options;
   const clock = options.clock ?? systemClock;
   const maxCached = options.maxCached ?? 50_000;
-  const cache = new Map<string, { values: RateLimitValues; expiresAt: number }>();
+  const cache = new BoundedMap<string, { values: RateLimitValues; expiresAt: number }>(maxCached);
   const loading = new Map<string, Promise<RateLimitValues>>();
   /** Bumped by every `set`, so a read that raced a write does not cache the old values. */
   let writes = 0;
@@ -83,10 +84,7 @@ export function createRateLimitSettingsService(options: RateLimitSettingsService
 
   function remember(subject: RateLimitSubject, values: RateLimitValues): void {
     if (cacheMs === 0) return;
-    const key = cacheKey(subject);
-    cache.delete(key);
-    cache.set(key, { values, expiresAt: clock.now() + cacheMs });
-    if (cache.size > maxCached) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey(subject), { values, expiresAt: clock.now() + cacheMs });
   }
 
   /** Cached values, loading the missing ones in one query; concurrent misses of a subject share it. */

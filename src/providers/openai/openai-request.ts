@@ -3,6 +3,7 @@ import { assertNever } from "../../core/index.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
 import type { OpenAIChatRequest, OpenAIResponseFormat, OpenAIToolChoice } from "./openai-api.js";
 import type { OpenAIDialect } from "./openai-dialect.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 
 export interface BuiltOpenAIRequest {
   body: OpenAIChatRequest;
@@ -11,14 +12,14 @@ export interface BuiltOpenAIRequest {
 }
 
 /** Each dialect's unsupported settings per model id, worked out once (dialects are fixed; model ids are few). */
-const unsupportedByDialect = new WeakMap<OpenAIDialect, Map<string, ReadonlySet<keyof CallOptions>>>();
+const unsupportedByDialect = new WeakMap<OpenAIDialect, BoundedMap<string, ReadonlySet<keyof CallOptions>>>();
 const MAX_MODELS_PER_DIALECT = 1000;
 
 /** The settings `modelId` refuses on this dialect's servers: the dialect's own list plus its model restrictions. */
 function unsupportedSettings(dialect: OpenAIDialect, modelId: string): ReadonlySet<keyof CallOptions> {
   let byModel = unsupportedByDialect.get(dialect);
   if (byModel === undefined) {
-    byModel = new Map();
+    byModel = new BoundedMap(MAX_MODELS_PER_DIALECT);
     unsupportedByDialect.set(dialect, byModel);
   }
   let unsupported = byModel.get(modelId);
@@ -29,7 +30,6 @@ function unsupportedSettings(dialect: OpenAIDialect, modelId: string): ReadonlyS
     }
     if (dialect.extraSamplingFields?.topK === undefined) settings.add("topK");
     if (dialect.extraSamplingFields?.repetitionPenalty === undefined) settings.add("repetitionPenalty");
-    if (byModel.size >= MAX_MODELS_PER_DIALECT) byModel.delete(byModel.keys().next().value as string);
     byModel.set(modelId, settings);
     unsupported = settings;
   }

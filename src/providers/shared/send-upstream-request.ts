@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { upstreamConnectionError, upstreamHttpError } from "./upstream-error.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 
 /** One POST to an upstream API. */
 export interface UpstreamRequest {
@@ -19,7 +20,7 @@ export interface UpstreamRequest {
 
 /** The most distinct upstream URLs whose origin and path are kept (there is about one per provider and model). */
 const MAX_SPLIT_URLS = 1000;
-const splitUrls = new Map<string, { origin: string; path: string }>();
+const splitUrls = new BoundedMap<string, { origin: string; path: string }>(MAX_SPLIT_URLS);
 
 /**
  * A URL's origin and path (with query), as undici's dispatchers take them. Parsing a URL costs more than the
@@ -30,7 +31,6 @@ function splitUrl(url: string): { origin: string; path: string } {
   if (split === undefined) {
     const parsed = new URL(url);
     split = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.delete(splitUrls.keys().next().value as string);
     splitUrls.set(url, split);
   }
   return split;
