@@ -253,7 +253,7 @@ export function chargeLeaseStatement(options: {
   );
   return sql`with charges as (
       select c.cost::bigint as cost, c.generation_id, c.model, c.provider, c.description, c.ord
-      from jsonb_to_recordset(${charges}::jsonb) as c(cost text, generation_id text, model text, provider text, description text, ord int)
+      from json_to_recordset(${charges}::json) as c(cost text, generation_id text, model text, provider text, description text, ord int)
     ), total as (
       select coalesce(sum(cost), 0)::bigint as amount from charges
     ), before as (
