@@ -64,12 +64,13 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return match[1];
 }
 
+/** The principal for a stored key. Frozen: one cached principal serves every request made with the key. */
 function toPrincipal(key: CachedKey): Principal {
-  return {
+  return Object.freeze({
     kind: key.kind,
     accountId: key.accountId,
     keyHash: key.hash,
-    key: {
+    key: Object.freeze({
       name: key.name,
       label: key.label,
       spendLimit: key.spendLimit,
@@ -77,8 +78,8 @@ function toPrincipal(key: CachedKey): Principal {
       includeByokInLimit: key.includeByokInLimit,
       expiresAt: key.expiresAt,
       creatorUserId: key.creatorUserId,
-    },
-  };
+    }),
+  });
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
