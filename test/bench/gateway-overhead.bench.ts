@@ -29,6 +29,8 @@ function percent(value: number, base: number): string {
 }
 
 const TARGETS = ["direct", "bare", "gateway"] as const;
+/** Requests each target serves before anything is measured. */
+const WARM_UP_REQUESTS = 3000;
 type TargetName = (typeof TARGETS)[number];
 
 /** The three ways to reach the same simulated upstream, measured side by side. */
@@ -81,6 +83,14 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
     // 1. Added latency at concurrency 1: direct and gateway in interleaved rounds so drift affects both alike,
     // then direct and the bare proxy the same way (a third process in the same rounds would leave each one idle
     // longer between its requests, and waking an idle process costs more than the hop itself).
+    // Every target first serves a few thousand requests, so the measured rounds see code the JIT has compiled,
+    // as a gateway in service would (the gateway runs far more JavaScript per request than the bare proxy, and
+    // after a few dozen requests most of it is still interpreted).
+    const warmUp = targetsFor(8);
+    for (const target of Object.values(warmUp) as Targets["direct"][]) {
+      await runConcurrent({ concurrency: 8, total: WARM_UP_REQUESTS, send: () => target.client.send(target.body("")) });
+    }
+    await closeTargets(warmUp);
     const one = targetsFor(1);
     for (let warm = 0; warm < 50; warm += 1) {
       for (const target of Object.values(one) as Targets["direct"][]) await target.client.send(target.body(""));
