@@ -7,7 +7,7 @@ import { SIMULATOR_KEYS } from "../support/simulated-providers.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import { BenchClient, runConcurrent, summarise } from "./http-load.js";
 import type { Sample } from "./http-load.js";
-import { percentile, round } from "./stats.js";
+import { meanWithInterval, percentile, round } from "./stats.js";
 
 /** One row of the printed table. */
 export interface BenchRow {
@@ -133,7 +133,7 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       const fifty = targetsFor(50);
       const total = delay === 0 ? options.loadRequests : Math.floor(options.loadRequests / 2);
       const perRound = Math.max(50, Math.floor(total / options.loadRounds));
-      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0 });
+      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0, roundRates: [] as number[] });
       const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
       // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
       const rampMs = delay;
@@ -149,6 +149,7 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
           runs[name].samples.push(...run.samples);
           runs[name].windowRequests += run.windowRequests;
           runs[name].windowMs += run.windowMs;
+          runs[name].roundRates.push((run.windowRequests / run.windowMs) * 1000);
         }
       }
       const latency = (name: TargetName) => summarise(runs[name].samples);
@@ -162,6 +163,12 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
         gateway: `${round(gRate, 1)} req/s`,
         added: percent(gRate, dRate),
       });
+      // Each round's change against the direct calls of the same round, as a mean with its 95 % interval.
+      const change = (name: "bare" | "gateway") => {
+        const { mean, halfWidth } = meanWithInterval(runs[name].roundRates.map((value, index) => ((value - runs.direct.roundRates[index]!) / runs.direct.roundRates[index]!) * 100));
+        return `${round(mean, 1)} % ± ${round(halfWidth, 1)}`;
+      };
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, throughput change per round, mean ± 95 % interval`, direct: "", "bare proxy": change("bare"), gateway: change("gateway"), added: "" });
       const cpuPerRequest = (name: "bare" | "gateway") => `${round((runs[name].cpuMs * 1000) / runs[name].samples.length, 0)} µs`;
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequest("bare"), gateway: cpuPerRequest("gateway"), added: "" });
       for (const pick of ["p50", "p99"] as const) {
