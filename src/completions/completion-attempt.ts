@@ -1,11 +1,14 @@
 import type { LanguageModel } from "../core/language-model.js";
 import type { RouteCandidate } from "../routing/select-candidates.js";
 import type { HeldFunds } from "./completion-ports.js";
+import type { PromptEstimate } from "./estimate-prompt.js";
 
 /** One try at one endpoint: the adapter bound to it and the funds held for it. */
 export interface Attempt {
   candidate: RouteCandidate;
   model: LanguageModel;
   hold: HeldFunds;
+  /** The request's prompt estimate, made once per request: the hold is sized by it, a usage-less answer billed by it. */
+  prompt: PromptEstimate;
   startedAt: number;
 }

@@ -16,6 +16,7 @@ import { selectCandidates } from "../routing/select-candidates.js";
 import { AnswerAccumulator, isOutputPart } from "./answer-accumulator.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { AdmissionTicket, CompletionAdmission, CompletionBilling } from "./completion-ports.js";
+import { estimatePrompt } from "./estimate-prompt.js";
 import { holdFunds } from "./hold-funds.js";
 import type { Attempt } from "./completion-attempt.js";
 import { createGenerationSettler } from "./settle-generation.js";
@@ -120,12 +121,14 @@ export function createCompletionService(options: {
     if (first === undefined) throw new GatewayError("no_provider", "No provider available");
     const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
     let lastError: GatewayError | undefined;
+    const prompt = estimatePrompt(request.options);
     for (const candidate of candidates) {
-      const hold = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint });
+      const hold = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt });
       const attempt: Attempt = {
         candidate,
         model: options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId),
         hold,
+        prompt,
         startedAt: clock(),
       };
       try {

@@ -12,12 +12,18 @@ function fileTokens(part: FilePart): number {
   return Math.ceil(bytes / (part.mediaType.startsWith("audio/") ? 500 : 40));
 }
 
+/** A prompt's estimated tokens, and its images (priced per image, apart from tokens). */
+export interface PromptEstimate {
+  tokens: number;
+  images: number;
+}
+
 /**
  * A deliberately generous prompt-size estimate made before the request runs, used only to reserve funds
  * (the settlement uses the provider's own count). About 3 characters per token over-counts typical English
  * (about 4), so reservations rarely fall short.
  */
-export function estimatePrompt(options: Pick<CallOptions, "prompt" | "tools">): { tokens: number; images: number } {
+export function estimatePrompt(options: Pick<CallOptions, "prompt" | "tools">): PromptEstimate {
   let characters = 0;
   let images = 0;
   let fileTokenCount = 0;

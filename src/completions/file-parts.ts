@@ -89,4 +89,3 @@ export function parseAudioPart(part: unknown, path: string): FilePart {
   if (!BASE64.test(data)) throw invalidRequest("`input_audio.data` must be base64", `${path}.input_audio.data`);
   return { type: "file", mediaType, file: { kind: "base64", data: data.replace(/\s+/g, "") } };
 }
-

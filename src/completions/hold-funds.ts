@@ -6,7 +6,7 @@ import { affordableOutputTokens, maximumCost } from "../billing/usage-cost.js";
 import { GatewayError } from "../core/errors.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { CompletionBilling, HeldFunds } from "./completion-ports.js";
-import { estimatePrompt } from "./estimate-prompt.js";
+import type { PromptEstimate } from "./estimate-prompt.js";
 
 /**
  * Holds the most a request can cost at one endpoint: the prompt estimate at the dearest prompt rate plus every
@@ -19,9 +19,10 @@ export async function holdFunds(input: {
   principal: Principal;
   request: ChatRequest;
   endpoint: SnapshotEndpoint;
+  /** `estimatePrompt` of the request. */
+  prompt: PromptEstimate;
 }): Promise<HeldFunds> {
-  const { endpoint, request } = input;
-  const prompt = estimatePrompt(request.options);
+  const { endpoint, request, prompt } = input;
   const maxOutput = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
   const maxCost = maximumCost({ promptTokens: prompt.tokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
   try {

@@ -12,7 +12,6 @@ import type { ChatRequest } from "./chat-request.js";
 import type { Attempt } from "./completion-attempt.js";
 import type { AdmissionTicket, CompletionBilling } from "./completion-ports.js";
 import type { CompletionResult, CompletionRun, ServedBy } from "./completion-service.js";
-import { estimatePrompt } from "./estimate-prompt.js";
 
 /** Everything known about a generation when it ends. */
 export interface SettleInput {
@@ -56,7 +55,7 @@ export function createGenerationSettler(deps: {
   /** Prices, records and charges one finished (or cut) generation; the ledger write follows the answer. */
   function settle(input: SettleInput): CompletionResult {
     const { attempt } = input;
-    const estimate = estimatePrompt(input.request.options);
+    const estimate = attempt.prompt;
     const usage: Usage = input.usage ?? {
       inputTokens: { total: estimate.tokens, cacheRead: undefined, cacheWrite: undefined },
       outputTokens: { total: input.fallbackCompletionTokens, reasoning: undefined },
