@@ -103,8 +103,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   if (!options.dataDir.startsWith("memory://")) mkdirSync(options.dataDir, { recursive: true });
   // PGlite runs synchronously in the thread that calls it; in its own worker thread its statements (batches of
-  // charges and generation records, a few milliseconds each) never stall the requests. Drizzle's PGlite driver
-  // calls only `query` and `transaction`, which the worker client provides with PGlite's signatures.
+  // charges and generation records, a few milliseconds each) do not stall the requests, and as a SCHED_BATCH
+  // thread it does not take the CPU from them on a shared core either. Drizzle's PGlite driver calls only
+  // `query` and `transaction`, which the worker client provides with PGlite's signatures.
   const client = await PgliteWorkerClient.open(options.dataDir);
   const asPglite = client as unknown as PGlite;
   const db = drizzlePglite({ client: asPglite, schema, logger }) as unknown as Database;

@@ -29,7 +29,13 @@ export class PgliteWorkerClient {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private stopped: Error | undefined;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** The worker's kernel thread id (Linux), for diagnostics. */
+    readonly threadId: number | undefined,
+    /** Whether the worker runs under SCHED_BATCH, so it never preempts the request thread on waking up. */
+    readonly batchScheduled: boolean,
+  ) {
     worker.on("message", (message: WorkerReply) => this.settle(message));
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", (code) => this.fail(new Error(`The PGlite worker thread exited (code ${code})`)));
@@ -38,19 +44,19 @@ export class PgliteWorkerClient {
   /** Starts the worker on `dataDir` (a folder, or `memory://`) and resolves once PGlite has opened it. */
   static async open(dataDir: string): Promise<PgliteWorkerClient> {
     const worker = startWorker(dataDir);
-    await new Promise<void>((resolve, reject) => {
+    const started = await new Promise<WorkerStartup & { ready: true }>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`The PGlite worker thread exited (code ${code}) before opening ${dataDir}`));
       worker.once("error", reject);
       worker.once("exit", onExit);
       worker.once("message", (startup: WorkerStartup) => {
         worker.off("error", reject);
         worker.off("exit", onExit);
-        if (startup.ready) resolve();
+        if (startup.ready) resolve(startup);
         else reject(deserializeError(startup.error));
       });
     });
     worker.unref();
-    return new PgliteWorkerClient(worker);
+    return new PgliteWorkerClient(worker, started.threadId, started.batchScheduled);
   }
 
   query<Row>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<Row>> {

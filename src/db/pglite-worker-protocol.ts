@@ -28,7 +28,11 @@ export type WorkerRequest =
 export type WorkerReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: SerializedError };
 
 /** Sent once, after PGlite opened (or failed to open) the data folder. */
-export type WorkerStartup = { ready: true } | { ready: false; error: SerializedError };
+/**
+ * The worker's first message. `threadId` is its kernel thread id (Linux); `batchScheduled` says whether it now
+ * runs under SCHED_BATCH (see `thread-scheduling.ts`).
+ */
+export type WorkerStartup = { ready: true; threadId: number | undefined; batchScheduled: boolean } | { ready: false; error: SerializedError };
 
 /** An error's name, message and every primitive own property (PGlite's `code`, `detail`, `constraint`, ...). */
 export interface SerializedError {

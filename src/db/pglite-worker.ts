@@ -5,6 +5,7 @@ import type { WorkerQueryOptions, WorkerReply, WorkerRequest, WorkerStartup } fr
 import { serializeError } from "./pglite-worker-protocol.js";
 import { createPreparedStatements } from "./pglite-prepared-statements.js";
 import type { PreparedStatements } from "./pglite-prepared-statements.js";
+import { currentThreadId, scheduleAsBatch } from "./thread-scheduling.js";
 
 /**
  * The worker thread that owns the embedded database. PGlite is Postgres compiled to WebAssembly and runs
@@ -91,12 +92,16 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+const threadId = currentThreadId();
+// Never preempt the request thread on waking up; see thread-scheduling.ts.
+const batchScheduled = threadId !== undefined && scheduleAsBatch(threadId);
+
 let database: PGlite;
 let prepared: PreparedStatements;
 try {
   database = await PGlite.create(dataDir);
   prepared = createPreparedStatements(database);
-  port.postMessage({ ready: true } satisfies WorkerStartup);
+  port.postMessage({ ready: true, threadId, batchScheduled } satisfies WorkerStartup);
 } catch (error) {
   port.postMessage({ ready: false, error: serializeError(error) } satisfies WorkerStartup);
   throw error;

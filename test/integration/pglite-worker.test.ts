@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUniqueViolation, queryRows, toAmount } from "../../src/billing/sql-rows.js";
 import { projectPath } from "../../src/config/project-root.js";
+import { PgliteWorkerClient } from "../../src/db/pglite-worker-client.js";
 import { createTestDatabase, pgliteTemplateDir } from "../support/test-database.js";
 import type { TestDatabase } from "../support/test-database.js";
 
@@ -112,4 +113,29 @@ describe.skipIf(process.env.DATABASE_URL)("PGlite in its worker thread", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(process.platform !== "linux" || spawnSync("chrt", ["--version"]).status !== 0)(
+    "runs the worker thread under SCHED_BATCH, so it never preempts the request thread, and leaves that thread as it was",
+    async () => {
+      /** The scheduling policy of a thread of this process (field 41 of its stat; 0 normal, 3 batch). */
+      const policyOf = (statPath: string) => {
+        const stat = readFileSync(statPath, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38]);
+      };
+      const dataDir = mkdtempSync(join(tmpdir(), "gw-worker-sched-"));
+      cpSync(pgliteTemplateDir(), dataDir, { recursive: true });
+      const client = await PgliteWorkerClient.open(dataDir);
+      try {
+        expect(client.batchScheduled).toBe(true);
+        expect(client.threadId).toBeGreaterThan(0);
+        expect(policyOf(`/proc/self/task/${String(client.threadId)}/stat`)).toBe(3);
+        expect(policyOf("/proc/thread-self/stat")).toBe(0);
+        const result = await client.query<{ one: number }>("select 1 as one");
+        expect(result.rows).toEqual([{ one: 1 }]);
+      } finally {
+        await client.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
