@@ -17,7 +17,8 @@ import type { Amount } from "./money.js";
 import { formatUsd, maxAmount, minAmount } from "./money.js";
 import type { LimitSource } from "./payment-required.js";
 import { PaymentRequiredError } from "./payment-required.js";
-import { isUniqueViolation, queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
+import { isUniqueViolation } from "../db/sql-errors.js";
+import { queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
 
 /**
  * The ledger service: the money side of every model call. The completions pipeline uses it in three steps:

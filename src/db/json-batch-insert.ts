@@ -3,9 +3,10 @@ import type { Column, InferInsertModel } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
+import { isUniqueViolation } from "./sql-errors.js";
 
 /**
- * A many-row `INSERT ... ON CONFLICT DO NOTHING` sent as one JSON parameter and unpacked by
+ * A many-row `INSERT` that skips rows whose key already exists, sent as one JSON parameter and unpacked by
  * `json_to_recordset` (plain `json`, not `jsonb`: the text is read once without first building a jsonb value,
  * which made each row about a tenth cheaper on PGlite). Drizzle's `insert().values(rows)` builds one parameter
  * per row and column and checks every chunk's class as it goes; for the generation records written every few
@@ -16,8 +17,14 @@ import type { Database } from "./client.js";
  * database converts each to the column's type. A column left out (undefined) takes its default: a plain
  * value default is filled in here, an SQL default (such as `now()`) by `coalesce` in the statement, so such
  * columns must be NOT NULL (checked when the writer is made).
+ *
+ * The batch first goes in as a plain `INSERT`, and only when that hits an existing key (a batch retried after
+ * a write whose outcome was lost) again with `ON CONFLICT DO NOTHING`: Postgres inserts each row of an
+ * `ON CONFLICT` statement speculatively, checking the unique index first and confirming the row after, which
+ * on PGlite cost about 15 µs a row more (4.3 against 3.2 ms for 80 generation records, interleaved runs).
  */
 export interface JsonBatchInsert<Table extends PgTable> {
+  /** Writes `rows`, skipping those whose key exists. Call it outside a transaction: a conflict costs a second statement. */
   insert(db: Pick<Database, "execute">, rows: readonly InferInsertModel<Table>[]): Promise<void>;
 }
 
@@ -58,7 +65,8 @@ export function jsonBatchInsert<Table extends PgTable>(table: Table): JsonBatchI
     selectList.push(sqlDefault === undefined ? `r.${name}` : `coalesce(r.${name}, ${sqlDefault})`);
   }
   const head = `insert into ${quoteIdentifier(getTableName(table))} (${columns.map(([, column]) => quoteIdentifier(column.name)).join(", ")}) select ${selectList.join(", ")} from json_to_recordset(`;
-  const tail = `::json) as r(${recordType.join(", ")}) on conflict do nothing`;
+  const tail = `::json) as r(${recordType.join(", ")})`;
+  const skipExistingTail = `${tail} on conflict do nothing`;
 
   function toRecord(row: Record<string, unknown>): Record<string, unknown> {
     const record: Record<string, unknown> = {};
@@ -76,7 +84,12 @@ export function jsonBatchInsert<Table extends PgTable>(table: Table): JsonBatchI
     async insert(db, rows) {
       if (rows.length === 0) return;
       const payload = JSON.stringify(rows.map((row) => toRecord(row as Record<string, unknown>)));
-      await db.execute(sql.join([sql.raw(head), sql`${payload}`, sql.raw(tail)]));
+      try {
+        await db.execute(sql.join([sql.raw(head), sql`${payload}`, sql.raw(tail)]));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        await db.execute(sql.join([sql.raw(head), sql`${payload}`, sql.raw(skipExistingTail)]));
+      }
     },
   };
 }
