@@ -35,10 +35,9 @@ export interface AuthenticatorOptions {
 
 const MAX_TTL_MS = 3000;
 
-/** A cached lookup: the stored key (null for a miss) and the principal built from it once. */
+/** A cached lookup: the stored key with the principal built from it once, or null for a miss. */
 interface CacheEntry {
-  key: CachedKey | null;
-  principal: Principal | null;
+  found: { key: CachedKey; principal: Principal } | null;
   until: number;
 }
 
@@ -131,7 +130,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     // One query per key however many requests arrive together.
     const loading = load(hash)
       .then((key) => {
-        const entry: CacheEntry = { key, principal: key === null ? null : toPrincipal(key), until: options.clock.now() + ttl };
+        const entry: CacheEntry = { found: key === null ? null : { key, principal: toPrincipal(key) }, until: options.clock.now() + ttl };
         if (ttl > 0) cache.set(hash, entry);
         return entry;
       })
@@ -148,8 +147,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (managementHash !== undefined && hashesEqual(hash, managementHash)) {
         return { kind: "management", accountId: null, keyHash: hash };
       }
-      const { key, principal } = await lookup(hash);
-      if (key === null || principal === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
+      const { found } = await lookup(hash);
+      if (found === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
+      const { key, principal } = found;
       if (key.disabled) throw unauthorized("API key is disabled", "disabled_key");
       if (key.expiresAt !== null && key.expiresAt.getTime() <= options.clock.now()) {
         throw unauthorized(`API key expired at ${key.expiresAt.toISOString()}`, "expired_key");

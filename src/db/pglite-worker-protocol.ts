@@ -27,10 +27,9 @@ export type WorkerRequest =
 /** The worker's reply. `value` is the statement's result (PGlite's `Results`). */
 export type WorkerReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: SerializedError };
 
-/** Sent once, after PGlite opened (or failed to open) the data folder. */
 /**
- * The worker's first message. `threadId` is its kernel thread id (Linux); `batchScheduled` says whether it now
- * runs under SCHED_BATCH (see `thread-scheduling.ts`).
+ * Sent once, after PGlite opened (or failed to open) the data folder. `threadId` is the worker's kernel thread
+ * id (Linux); `batchScheduled` says whether it now runs under SCHED_BATCH (see `thread-scheduling.ts`).
  */
 export type WorkerStartup = { ready: true; threadId: number | undefined; batchScheduled: boolean } | { ready: false; error: SerializedError };
 
