@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectPath } from "../../src/config/project-root.js";
 import { startGatewayProcess, startNodeProcess } from "./gateway-process.js";
+import { startHopTiming } from "./hop-timing.js";
+import type { HopTimingSamples } from "./hop-timing.js";
 import { SIMULATOR_KEYS } from "../support/simulated-providers.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import { BenchClient, runConcurrent, summarise } from "./http-load.js";
@@ -59,16 +61,18 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
   // BENCH_CPU_PROFILE=<folder> writes V8 CPU profiles of the gateway and the bare proxy there (open them in Chrome DevTools).
   const profileDir = process.env.BENCH_CPU_PROFILE;
+  // BENCH_TRACE=1 times each request inside the hops and the simulator, to show where the added time goes.
+  const tracer = process.env.BENCH_TRACE === "1" ? startTracing(dataDir) : undefined;
   const gateway = await startGatewayProcess({
     dataDir,
-    env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1` },
-    ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
+    env: { OPENAI_API_KEY: SIMULATOR_KEYS.openai, OPENAI_BASE_URL: `${simulator.url}/v1`, ...tracer?.env.gateway },
+    nodeArgs: [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]), ...(tracer?.nodeArgs ?? [])],
     ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
   const bare = await startNodeProcess({
     script: projectPath("dist", "test", "bench", "bare-proxy.js"),
-    env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai },
-    ...(profileDir === undefined ? {} : { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"] }),
+    env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai, ...tracer?.env.bare },
+    nodeArgs: [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"]), ...(tracer?.nodeArgs ?? [])],
     ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
   const targetsFor = (connections: number): Targets => ({
@@ -133,7 +137,7 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       const fifty = targetsFor(50);
       const total = delay === 0 ? options.loadRequests : Math.floor(options.loadRequests / 2);
       const perRound = Math.max(50, Math.floor(total / options.loadRounds));
-      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0, roundRates: [] as number[] });
+      const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0, roundRates: [] as number[], hop: emptyTimings(), simulator: emptyTimings() });
       const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
       // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
       const rampMs = delay;
@@ -144,8 +148,14 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
         for (const name of TARGETS) {
           const process = name === "bare" ? bare : name === "gateway" ? gateway : undefined;
           const cpuBefore = process?.cpuMs() ?? 0;
+          await tracer?.take(name);
           const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
           runs[name].cpuMs += (process?.cpuMs() ?? 0) - cpuBefore;
+          if (tracer !== undefined) {
+            const taken = await tracer.take(name);
+            appendTimings(runs[name].hop, taken.hop);
+            appendTimings(runs[name].simulator, taken.simulator);
+          }
           runs[name].samples.push(...run.samples);
           runs[name].windowRequests += run.windowRequests;
           runs[name].windowMs += run.windowMs;
@@ -171,6 +181,7 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, throughput change per round, mean ± 95 % interval`, direct: "", "bare proxy": change("bare"), gateway: change("gateway"), added: "" });
       const cpuPerRequest = (name: "bare" | "gateway") => `${round((runs[name].cpuMs * 1000) / runs[name].samples.length, 0)} µs`;
       rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequest("bare"), gateway: cpuPerRequest("gateway"), added: "" });
+      if (tracer !== undefined) rows.push(...tracedRows(delay, runs));
       for (const pick of ["p50", "p99"] as const) {
         rows.push({ scenario: `concurrency 50, ${delay} ms upstream, ${pick}`, direct: ms(dr[pick]), "bare proxy": ms(br[pick]), gateway: ms(gr[pick]), added: ms(gr[pick] - dr[pick]) });
       }
@@ -183,4 +194,58 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
     rmSync(dataDir, { recursive: true, force: true });
   }
   return rows;
+}
+
+const mean = (values: readonly number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const emptyTimings = (): HopTimingSamples => ({ server: [], untilWritten: [], upstream: [] });
+function appendTimings(into: HopTimingSamples, from: HopTimingSamples): void {
+  into.server.push(...from.server);
+  into.untilWritten.push(...from.untilWritten);
+  into.upstream.push(...from.upstream);
+}
+
+/**
+ * BENCH_TRACE=1: the hops load `hop-timing-preload.js`, which serves their timings on a port of their own,
+ * and this process times the simulator (its only HTTP server) the same way. `take(target)` returns, and
+ * clears, what the target's hop (none for direct) and the simulator saw since the last call.
+ */
+function startTracing(folder: string): {
+  env: { gateway: Record<string, string>; bare: Record<string, string> };
+  nodeArgs: string[];
+  take(target: TargetName): Promise<{ hop: HopTimingSamples; simulator: HopTimingSamples }>;
+} {
+  const portFiles = { gateway: join(folder, "gateway.trace-port"), bare: join(folder, "bare.trace-port") };
+  const simulatorTiming = startHopTiming();
+  const fetchHop = async (portFile: string) => (await (await fetch(`http://127.0.0.1:${readFileSync(portFile, "utf8")}/`)).json()) as HopTimingSamples;
+  return {
+    env: { gateway: { BENCH_TRACE_PORT_FILE: portFiles.gateway }, bare: { BENCH_TRACE_PORT_FILE: portFiles.bare } },
+    nodeArgs: ["--import", projectPath("dist", "test", "bench", "hop-timing-preload.js")],
+    async take(target) {
+      const hop = target === "direct" ? emptyTimings() : await fetchHop(portFiles[target]);
+      return { hop, simulator: simulatorTiming.take() };
+    },
+  };
+}
+
+/**
+ * Where the time goes under load, from the traced runs: the hop's own work per request, undici's wait
+ * before it writes a request on a kept-alive socket (it yields one turn of the event loop first, to see
+ * whether the server closed the socket meanwhile), the upstream call beyond the simulator's own time (both
+ * legs between the processes), and the client's wait beyond the hop's (the legs to and from the hop).
+ */
+function tracedRows(delay: number, runs: Record<TargetName, { samples: Sample[]; hop: HopTimingSamples; simulator: HopTimingSamples }>): BenchRow[] {
+  const clientMean = (name: TargetName) => mean(runs[name].samples.map((sample) => sample.totalMs));
+  const simulatorMean = (name: TargetName) => mean(runs[name].simulator.server);
+  const hopOwn = (name: "bare" | "gateway") => ms(mean(runs[name].hop.server) - mean(runs[name].hop.upstream));
+  const untilWritten = (name: "bare" | "gateway") => `${ms(percentile(runs[name].hop.untilWritten, 50))} / ${ms(mean(runs[name].hop.untilWritten))}`;
+  const upstreamBeyond = (name: "bare" | "gateway") => ms(mean(runs[name].hop.upstream) - simulatorMean(name));
+  const clientBeyond = (name: "bare" | "gateway") => ms(clientMean(name) - mean(runs[name].hop.server));
+  const prefix = `concurrency 50, ${delay} ms upstream, traced`;
+  return [
+    { scenario: `${prefix}: simulator's own time per request, mean`, direct: ms(simulatorMean("direct")), "bare proxy": ms(simulatorMean("bare")), gateway: ms(simulatorMean("gateway")), added: "" },
+    { scenario: `${prefix}: client's wait beyond the server it calls (simulator or hop), mean`, direct: ms(clientMean("direct") - simulatorMean("direct")), "bare proxy": clientBeyond("bare"), gateway: clientBeyond("gateway"), added: "" },
+    { scenario: `${prefix}: inside the hop, less its upstream call, mean`, direct: "", "bare proxy": hopOwn("bare"), gateway: hopOwn("gateway"), added: "" },
+    { scenario: `${prefix}: upstream call created → written, p50 / mean`, direct: "", "bare proxy": untilWritten("bare"), gateway: untilWritten("gateway"), added: "" },
+    { scenario: `${prefix}: upstream call beyond the simulator's own time, mean`, direct: "", "bare proxy": upstreamBeyond("bare"), gateway: upstreamBeyond("gateway"), added: "" },
+  ];
 }

@@ -10,7 +10,8 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * call through the gateway, plus the ledger's reservation throughput. Prints tables; no assertions (speed
  * targets are checked here, never by timed tests). BENCH_ROUNDS, BENCH_LOAD and BENCH_LOAD_ROUNDS scale the
  * run; BENCH_DELAYS (default `0,60`) picks the upstream delays under load; BENCH_PIN=0 turns off CPU pinning
- * (see cpu-pinning.ts); BENCH_CPU_PROFILE=<folder> profiles the gateway and the bare proxy.
+ * (see cpu-pinning.ts); BENCH_CPU_PROFILE=<folder> profiles the gateway and the bare proxy; BENCH_TRACE=1 times
+ * each request inside the hops and the simulator under load, to show where the added time goes.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
