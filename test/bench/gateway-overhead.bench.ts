@@ -9,7 +9,7 @@ import { SIMULATOR_KEYS } from "../support/simulated-providers.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import { BenchClient, runConcurrent, summarise } from "./http-load.js";
 import type { Sample } from "./http-load.js";
-import { meanWithInterval, percentile, round } from "./stats.js";
+import { mean, meanWithInterval, percentile, round } from "./stats.js";
 
 /** One row of the printed table. */
 export interface BenchRow {
@@ -196,7 +196,6 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
   return rows;
 }
 
-const mean = (values: readonly number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
 const emptyTimings = (): HopTimingSamples => ({ server: [], untilWritten: [], upstream: [] });
 function appendTimings(into: HopTimingSamples, from: HopTimingSamples): void {
   into.server.push(...from.server);
