@@ -52,6 +52,16 @@ function runChild(job: Record<string, unknown>): ChildRun {
   return { ready, result };
 }
 
+/**
+ * Resolves at `epochMs`: a timer to just before it, then turns of the event loop, so a late timer on a busy
+ * machine does not start this process's participants after the child's (which waits the same way).
+ */
+async function untilEpochMs(epochMs: number): Promise<void> {
+  const early = epochMs - Date.now() - 5;
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+  while (Date.now() < epochMs) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** `count` admissions by `WORKERS` concurrent workers, so the three participants interleave for a while. */
 async function hammer(limiter: RateLimiter, admit: AdmitRequest, count: number): Promise<number> {
   let admitted = 0;
@@ -119,9 +129,12 @@ describe.skipIf(redisUrl === undefined)("rate limits across two processes sharin
     const { keys, args } = encodeScriptInvocation({ now: 0, mode: "admit", rules });
     const startAt = Date.now() + 1000;
     const child = runChild({ redisUrl, script: RATE_LIMIT_SCRIPT, keys, args, count: 100, workers: WORKERS, startAt });
+    // Warm both limiters (connection, Lua script, compiled code) on counters of another account and key, so
+    // their first measured call is not slower than the child's: a cold start let the child take every slot.
+    const warmUp: AdmitRequest = { ...admit, accountId: "acct-warm-up", keyHash: "key-warm-up" };
+    await Promise.all([first.admit(warmUp), second.admit(warmUp)]);
     await child.ready;
-    const wait = startAt - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await untilEpochMs(startAt);
 
     const [here1, here2, there] = await Promise.all([hammer(first, admit, 100), hammer(second, admit, 100), child.result]);
     console.info(`[limits-two-processes] ${testCase.name}: admitted by limiter 1 ${here1}, limiter 2 ${here2}, child process ${there.admitted}`);
