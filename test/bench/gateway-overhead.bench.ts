@@ -56,7 +56,14 @@ const gatewayBody = (extra: string, stream = false) => ({ model: "openai/gpt-4o-
  * Under load, each target is first warmed at the measured concurrency, then the three are measured in
  * alternating rounds, so drift (JIT, page cache, the database's checkpoints) falls on all of them alike.
  */
-export async function runGatewayOverheadBench(options: { rounds: number; loadRequests: number; loadRounds: number; hopCpus?: string }): Promise<BenchRow[]> {
+export async function runGatewayOverheadBench(options: {
+  rounds: number;
+  loadRequests: number;
+  loadRounds: number;
+  hopCpus?: string;
+  /** BENCH_CALIBRATE: CPU times (µs per request) that extra bare proxies burn, measured beside the others under load. */
+  calibrationSpinsUs?: number[];
+}): Promise<BenchRow[]> {
   const simulator = await startOpenAISimulator({ apiKey: SIMULATOR_KEYS.openai });
   const dataDir = mkdtempSync(join(tmpdir(), "gw-bench-"));
   // BENCH_CPU_PROFILE=<folder> writes V8 CPU profiles of the gateway and the bare proxy there (open them in Chrome DevTools).
@@ -75,6 +82,19 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
     nodeArgs: [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"]), ...(tracer?.nodeArgs ?? [])],
     ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
+  // Bare proxies that burn a set CPU time per request (see bare-proxy.ts), to show what CPU per request costs
+  // in throughput on this machine, whoever spends it.
+  const calibrated = await Promise.all(
+    (options.calibrationSpinsUs ?? []).map(async (spinUs) => ({
+      spinUs,
+      process: await startNodeProcess({
+        script: projectPath("dist", "test", "bench", "bare-proxy.js"),
+        env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai, BARE_SPIN_US: String(spinUs) },
+        ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
+      }),
+    })),
+  );
+  const calibratedClients = (connections: number) => calibrated.map((proxy) => new BenchClient(proxy.process.url, "/api/v1/chat/completions", {}, connections));
   const targetsFor = (connections: number): Targets => ({
     direct: { client: new BenchClient(simulator.url, "/v1/chat/completions", { authorization: `Bearer ${SIMULATOR_KEYS.openai}` }, connections), body: upstreamBody },
     bare: { client: new BenchClient(bare.url, "/api/v1/chat/completions", {}, connections), body: gatewayBody },
@@ -95,6 +115,10 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       await runConcurrent({ concurrency: 8, total: WARM_UP_REQUESTS, send: () => target.client.send(target.body("")) });
     }
     await closeTargets(warmUp);
+    for (const client of calibratedClients(8)) {
+      await runConcurrent({ concurrency: 8, total: WARM_UP_REQUESTS, send: () => client.send(gatewayBody("")) });
+      await client.close();
+    }
     const one = targetsFor(1);
     for (let warm = 0; warm < 50; warm += 1) {
       for (const target of Object.values(one) as Targets["direct"][]) await target.client.send(target.body(""));
@@ -139,10 +163,15 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
       const perRound = Math.max(50, Math.floor(total / options.loadRounds));
       const newRun = () => ({ samples: [] as Sample[], windowRequests: 0, windowMs: 0, cpuMs: 0, roundRates: [] as number[], hop: emptyTimings(), simulator: emptyTimings() });
       const runs = { direct: newRun(), bare: newRun(), gateway: newRun() };
+      const calibratedFifty = calibratedClients(50);
+      const calibratedRuns = calibrated.map(() => newRun());
       // Clients start spread over one upstream period, as independent clients would (see runConcurrent).
       const rampMs = delay;
       for (const name of TARGETS) {
         await runConcurrent({ concurrency: 50, total: Math.min(500, perRound), rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
+      }
+      for (const client of calibratedFifty) {
+        await runConcurrent({ concurrency: 50, total: Math.min(500, perRound), rampMs, send: () => client.send(gatewayBody(extra)) });
       }
       for (let round = 0; round < options.loadRounds; round += 1) {
         for (const name of TARGETS) {
@@ -161,6 +190,14 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
           runs[name].windowMs += run.windowMs;
           runs[name].roundRates.push((run.windowRequests / run.windowMs) * 1000);
         }
+        for (const [index, client] of calibratedFifty.entries()) {
+          const cpuBefore = calibrated[index]!.process.cpuMs();
+          const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => client.send(gatewayBody(extra)) });
+          const into = calibratedRuns[index]!;
+          into.cpuMs += calibrated[index]!.process.cpuMs() - cpuBefore;
+          into.samples.push(...run.samples);
+          into.roundRates.push((run.windowRequests / run.windowMs) * 1000);
+        }
       }
       const latency = (name: TargetName) => summarise(runs[name].samples);
       const [dr, br, gr] = [latency("direct"), latency("bare"), latency("gateway")];
@@ -174,22 +211,33 @@ export async function runGatewayOverheadBench(options: { rounds: number; loadReq
         added: percent(gRate, dRate),
       });
       // Each round's change against the direct calls of the same round, as a mean with its 95 % interval.
-      const change = (name: "bare" | "gateway") => {
-        const { mean, halfWidth } = meanWithInterval(runs[name].roundRates.map((value, index) => ((value - runs.direct.roundRates[index]!) / runs.direct.roundRates[index]!) * 100));
+      const changeOf = (roundRates: number[]) => {
+        const { mean, halfWidth } = meanWithInterval(roundRates.map((value, index) => ((value - runs.direct.roundRates[index]!) / runs.direct.roundRates[index]!) * 100));
         return `${round(mean, 1)} % ± ${round(halfWidth, 1)}`;
       };
-      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, throughput change per round, mean ± 95 % interval`, direct: "", "bare proxy": change("bare"), gateway: change("gateway"), added: "" });
-      const cpuPerRequest = (name: "bare" | "gateway") => `${round((runs[name].cpuMs * 1000) / runs[name].samples.length, 0)} µs`;
-      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequest("bare"), gateway: cpuPerRequest("gateway"), added: "" });
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, throughput change per round, mean ± 95 % interval`, direct: "", "bare proxy": changeOf(runs.bare.roundRates), gateway: changeOf(runs.gateway.roundRates), added: "" });
+      const cpuPerRequestOf = (run: { cpuMs: number; samples: Sample[] }) => `${round((run.cpuMs * 1000) / run.samples.length, 0)} µs`;
+      rows.push({ scenario: `concurrency 50, ${delay} ms upstream, CPU time per request in the process`, direct: "", "bare proxy": cpuPerRequestOf(runs.bare), gateway: cpuPerRequestOf(runs.gateway), added: "" });
+      for (const [index, proxy] of calibrated.entries()) {
+        const run = calibratedRuns[index]!;
+        rows.push({
+          scenario: `concurrency 50, ${delay} ms upstream, calibration: bare proxy burning ${proxy.spinUs} µs per request, throughput change per round / CPU per request`,
+          direct: "",
+          "bare proxy": `${changeOf(run.roundRates)} / ${cpuPerRequestOf(run)}`,
+          gateway: "",
+          added: "",
+        });
+      }
       if (tracer !== undefined) rows.push(...tracedRows(delay, runs));
       for (const pick of ["p50", "p99"] as const) {
         rows.push({ scenario: `concurrency 50, ${delay} ms upstream, ${pick}`, direct: ms(dr[pick]), "bare proxy": ms(br[pick]), gateway: ms(gr[pick]), added: ms(gr[pick] - dr[pick]) });
       }
       await closeTargets(fifty);
+      await Promise.all(calibratedFifty.map((client) => client.close()));
     }
     rows.push({ scenario: "resident memory of the process after the runs", direct: "", "bare proxy": `${round(bare.residentMiB(), 1)} MiB`, gateway: `${round(gateway.residentMiB(), 1)} MiB`, added: "" });
   } finally {
-    await Promise.all([gateway.stop(), bare.stop()]);
+    await Promise.all([gateway.stop(), bare.stop(), ...calibrated.map((proxy) => proxy.process.stop())]);
     await simulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

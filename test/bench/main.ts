@@ -11,7 +11,9 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * targets are checked here, never by timed tests). BENCH_ROUNDS, BENCH_LOAD and BENCH_LOAD_ROUNDS scale the
  * run; BENCH_DELAYS (default `0,60`) picks the upstream delays under load; BENCH_PIN=0 turns off CPU pinning
  * (see cpu-pinning.ts); BENCH_CPU_PROFILE=<folder> profiles the gateway and the bare proxy; BENCH_TRACE=1 times
- * each request inside the hops and the simulator under load, to show where the added time goes.
+ * each request inside the hops and the simulator under load, to show where the added time goes;
+ * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
+ * the others, to show what a hop's CPU time per request costs in throughput on this machine.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -21,6 +23,7 @@ function printTable(title: string, rows: BenchRow[]): void {
 const rounds = Number(process.env.BENCH_ROUNDS ?? 400);
 const loadRequests = Number(process.env.BENCH_LOAD ?? 8000);
 const loadRounds = Number(process.env.BENCH_LOAD_ROUNDS ?? 4);
+const calibrationSpinsUs = (process.env.BENCH_CALIBRATE ?? "").split(",").filter((value) => value.trim() !== "").map(Number);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, database ${process.env.DATABASE_URL ? "Postgres" : "PGlite"}`);
 const cpuPlan = benchCpuPlan();
 if (cpuPlan === undefined) {
@@ -31,7 +34,7 @@ if (cpuPlan === undefined) {
 }
 printTable(
   "Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)",
-  await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, ...(cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops }) }),
+  await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...(cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops }) }),
 );
 
 console.log("\nLedger: reservation + settlement on one hot account");
