@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Principal } from "../auth/principal.js";
 import { targetAccount } from "../accounts/account-scope.js";
 import { GatewayError, invalidRequest } from "../core/errors.js";
 import type { Database } from "../db/client.js";
 import { autoTopUps, payments } from "../db/schema/index.js";
-import type { AutoTopUpRow } from "../db/schema/index.js";
+import type { AutoTopUpRow, PaymentRow } from "../db/schema/index.js";
 import type { Clock } from "./clock.js";
 import type { Amount } from "./money.js";
 import { formatUsd } from "./money.js";
@@ -13,8 +13,8 @@ import { MAX_CREDIT_CHANGE } from "./credit-service.js";
 import { monthlyPurchaseVolume } from "./monthly-volume.js";
 import type { PaymentProvider } from "./payment-provider.js";
 import { PaymentDeclinedError } from "./payment-provider.js";
-import type { FeeSchedule } from "./platform-fee.js";
-import { computePlatformFee } from "./platform-fee.js";
+import type { FeeSchedule, PlatformFee } from "./platform-fee.js";
+import { computePlatformFee, recordedPlatformFee } from "./platform-fee.js";
 import { queryRows } from "./sql-rows.js";
 import { recordSucceededPayment } from "./record-payment.js";
 
@@ -24,7 +24,9 @@ import { recordSucceededPayment } from "./record-payment.js";
  * (`claimed_at`, conditional on it being unclaimed), so of many concurrent settlements crossing the threshold
  * exactly one triggers a purchase; `runClaimed` then pays and clears the claim. A failed payment is kept in
  * `payments` with its error, and retried by `retryDue` with exponential backoff (`retryBaseMs` × 2^(n−1),
- * capped at an hour) until `maxFailures` consecutive failures; a successful purchase resets the count.
+ * capped at an hour) until `maxFailures` consecutive failures; a successful purchase resets the count. A
+ * payment an instance left `pending` when it died (it may have been charged) is finished, not replaced, by
+ * the next run for that account: the next settlement below the threshold, or `retryDue`.
  */
 export interface AutoTopUpService {
   configure(principal: Principal, input: AutoTopUpInput): Promise<AutoTopUpRow>;
@@ -34,7 +36,10 @@ export interface AutoTopUpService {
   loadSettings(accountIds: readonly string[]): Promise<AutoTopUpRow[]>;
   /** Pays for a claim the ledger made; never throws (failures are recorded). Tracked by `idle()`. */
   runClaimed(accountId: string): Promise<void>;
-  /** Claims and runs top-ups whose backoff has elapsed, and frees claims abandoned by a crashed instance. */
+  /**
+   * Frees claims abandoned by a crashed instance, then claims and runs top-ups whose backoff has elapsed and
+   * payments a crashed instance left pending (finished under their own id, so never charged twice).
+   */
   retryDue(): Promise<number>;
   /** Resolves when every top-up started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
@@ -87,19 +92,29 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
     };
   }
 
-  async function pay(accountId: string): Promise<void> {
-    const [settings] = await db.select().from(autoTopUps).where(eq(autoTopUps.accountId, accountId)).limit(1);
-    if (settings === undefined || settings.claimedAt === null) return;
-    if (!settings.enabled || settings.amount <= 0n) {
-      await db.update(autoTopUps).set({ claimedAt: null }).where(eq(autoTopUps.accountId, accountId));
-      return;
-    }
-    const volume = await monthlyPurchaseVolume(db, accountId, clock.now());
+  /**
+   * An auto top-up payment left `pending` by an instance that died between writing it and booking its
+   * outcome (the provider may or may not have charged it). Only the claim holder pays, so a pending one found
+   * while holding the claim is such a leftover, or one whose claim went stale.
+   */
+  async function interruptedPayment(accountId: string): Promise<PaymentRow | undefined> {
+    const [payment] = await db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.accountId, accountId), eq(payments.kind, "auto_top_up"), eq(payments.status, "pending")))
+      .orderBy(asc(payments.createdAt))
+      .limit(1);
+    return payment;
+  }
+
+  /** A new pending payment for the configured amount, with the fee the month's volume gives. */
+  async function newPayment(settings: AutoTopUpRow): Promise<{ payment: PaymentRow; fee: PlatformFee }> {
+    const volume = await monthlyPurchaseVolume(db, settings.accountId, clock.now());
     const fee = computePlatformFee({ credits: settings.amount, monthlyVolumeBefore: volume, schedule: options.feeSchedule });
     const [payment] = await db
       .insert(payments)
       .values({
-        accountId,
+        accountId: settings.accountId,
         kind: "auto_top_up",
         provider: options.paymentProvider.name,
         credits: settings.amount,
@@ -110,12 +125,30 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
       })
       .returning();
     if (payment === undefined) throw new Error("payment insert returned nothing");
+    return { payment, fee };
+  }
+
+  async function pay(accountId: string): Promise<void> {
+    const [settings] = await db.select().from(autoTopUps).where(eq(autoTopUps.accountId, accountId)).limit(1);
+    if (settings === undefined || settings.claimedAt === null) return;
+    // An interrupted payment is finished first, under its own id (the provider's idempotency key), so a
+    // charge the provider already made is booked instead of being charged again. It is finished even if
+    // auto top-up was turned off since: the provider may hold the money already.
+    const interrupted = await interruptedPayment(accountId);
+    if (interrupted === undefined && (!settings.enabled || settings.amount <= 0n)) {
+      await db.update(autoTopUps).set({ claimedAt: null }).where(eq(autoTopUps.accountId, accountId));
+      return;
+    }
+    const { payment, fee } =
+      interrupted === undefined
+        ? await newPayment(settings)
+        : { payment: interrupted, fee: recordedPlatformFee({ credits: interrupted.credits, fee: interrupted.fee, schedule: options.feeSchedule }) };
     try {
       const { providerPaymentId } = await options.paymentProvider.charge({
         paymentId: payment.id,
         accountId,
         amount: payment.charged,
-        description: `Auto top-up: $${formatUsd(settings.amount)} of credits`,
+        description: `Auto top-up: $${formatUsd(payment.credits)} of credits`,
       });
       const now = new Date(clock.now());
       await db.transaction(async (tx) => {
@@ -123,7 +156,7 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
           paymentId: payment.id,
           accountId,
           kind: "auto_top_up",
-          credits: settings.amount,
+          credits: payment.credits,
           fee,
           providerPaymentId,
           keyHash: null,
@@ -138,7 +171,11 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
       const message = error instanceof PaymentDeclinedError ? error.message : error instanceof Error ? error.message : String(error);
       const now = clock.now();
       const failures = settings.failures + 1;
-      await db.update(payments).set({ status: "failed", error: message, updatedAt: new Date(now) }).where(eq(payments.id, payment.id));
+      // Conditional: a payment another instance booked meanwhile (after taking over a stale claim) stays booked.
+      await db
+        .update(payments)
+        .set({ status: "failed", error: message, updatedAt: new Date(now) })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, "pending")));
       await db
         .update(autoTopUps)
         .set({
@@ -216,10 +253,13 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
         db,
         sql`update auto_top_ups as a set claimed_at = ${new Date(now).toISOString()}::timestamptz, updated_at = now()
             from credit_balances as b
-            where a.account_id = b.account_id and a.enabled and a.amount > 0 and a.claimed_at is null
-              and a.failures > 0 and a.failures < ${options.maxFailures}
-              and a.next_attempt_at <= ${new Date(now).toISOString()}::timestamptz
-              and b.balance < a.threshold
+            where a.account_id = b.account_id and a.claimed_at is null
+              and ((a.enabled and a.amount > 0
+                    and a.failures > 0 and a.failures < ${options.maxFailures}
+                    and a.next_attempt_at <= ${new Date(now).toISOString()}::timestamptz
+                    and b.balance < a.threshold)
+                or exists (select 1 from payments as p
+                           where p.account_id = a.account_id and p.kind = 'auto_top_up' and p.status = 'pending'))
             returning a.account_id`,
       );
       await Promise.all(due.map((row) => track(String(row.account_id))));

@@ -52,6 +52,21 @@ export function computePlatformFee(options: { credits: Amount; monthlyVolumeBefo
 }
 
 /**
+ * The breakdown of a fee charged earlier, from the payment's recorded credits and fee: for booking a payment
+ * whose booking was interrupted (an auto top-up charged just before its instance died), when the month's
+ * volume may have moved since. The fee is the one charged; the standard fee is the schedule's (or the fee, if
+ * the schedule was lowered since); the tier is the one whose rate gives that fee, if any. The ledger entries
+ * it leads to always sum to exactly the credits.
+ */
+export function recordedPlatformFee(options: { credits: Amount; fee: Amount; schedule: FeeSchedule }): PlatformFee {
+  const { credits, fee, schedule } = options;
+  const standardFee = maxAmount(maxAmount(applyRate(credits, schedule.rate), schedule.minimum), fee);
+  if (fee === standardFee) return { standardFee, fee, discount: 0n, rate: schedule.rate, tier: null };
+  const tier = schedule.tiers.find((candidate) => minAmount(maxAmount(applyRate(credits, candidate.rate), schedule.minimum), standardFee) === fee) ?? null;
+  return { standardFee, fee, discount: standardFee - fee, rate: tier?.rate ?? schedule.rate, tier };
+}
+
+/**
  * Reads the schedule from configuration strings: `rate` ("0.055"), `minimum` USD ("0.80") and `tiers` as
  * comma-separated `monthlyVolumeUsd:rate` pairs ("1000:0.05,10000:0.04"; empty for none).
  */

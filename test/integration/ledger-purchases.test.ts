@@ -197,6 +197,60 @@ describe("auto top-up", () => {
     expect((await moneyState(database.handle.db, account.accountId)).balance).toBe(parseUsd("2") - parseUsd("1.6") + parseUsd("10"));
   });
 
+  it.each([
+    ["after the provider charged it", true],
+    ["before the provider was called", false],
+  ])("finishes a payment left pending by an instance that died %s, under the same id, charging once", async (_when, chargedBeforeDeath) => {
+    // The instance that dies: its payment call never returns (the process is gone before it books anything),
+    // after the provider took the money or before it was reached.
+    const dying = accountServicesFor(database.handle.db, {
+      clock,
+      paymentProvider: {
+        name: provider.name,
+        async charge(request) {
+          if (chargedBeforeDeath) await provider.charge(request);
+          return new Promise<never>(() => {});
+        },
+        refund: (request) => provider.refund(request),
+      },
+      config: { VOLUME_DISCOUNT_TIERS: "1000:0.05,5000:0.04", AUTO_TOP_UP_RETRY_BASE_MS: "60000", AUTO_TOP_UP_MAX_FAILURES: "3" },
+    });
+    const account = await fundedAccount(services, { credits: parseUsd("2") });
+    await services.autoTopUp.configure(OPERATOR, { accountId: account.accountId, enabled: true, threshold: parseUsd("1"), amount: parseUsd("10") });
+    const chargesOf = () => [...provider.charges.values()].filter((charge) => charge.accountId === account.accountId);
+    const paymentsOf = () => database.handle.db.select().from(payments).where(eq(payments.accountId, account.accountId));
+    const reservation = await dying.ledger.reserve({ accountId: account.accountId, keyHash: account.keyHash, maxCost: parseUsd("1.5") });
+    await dying.ledger.settle(reservation, parseUsd("1.5"));
+    for (let waited = 0; (await paymentsOf()).length === 0 || (chargedBeforeDeath && chargesOf().length === 0); waited += 1) {
+      if (waited > 200) throw new Error("the dying instance never started its payment");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const [left] = await paymentsOf();
+    expect(left).toMatchObject({ status: "pending", kind: "auto_top_up" });
+    expect(chargesOf()).toHaveLength(chargedBeforeDeath ? 1 : 0);
+
+    // Its claim is held: nothing happens until the claim goes stale (5 minutes).
+    expect(await services.autoTopUp.retryDue()).toBe(0);
+    clock.advance(300_001);
+    expect(await services.autoTopUp.retryDue()).toBe(1);
+    await services.autoTopUp.idle();
+
+    const after = await paymentsOf();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: left!.id, status: "succeeded", credits: parseUsd("10"), fee: parseUsd("0.8"), charged: parseUsd("10.8") });
+    const charges = chargesOf();
+    expect(charges).toHaveLength(1);
+    expect(charges[0]).toMatchObject({ paymentId: left!.id, amount: parseUsd("10.8"), providerPaymentId: after[0]!.providerPaymentId });
+    const state = await moneyState(database.handle.db, account.accountId);
+    expect(state.balance).toBe(parseUsd("2") - parseUsd("1.5") + parseUsd("10"));
+    expect(state.balance).toBe(state.ledgerSum);
+    expect((await entriesOf(account.accountId)).filter((entry) => entry.type === "auto_top_up")).toEqual([{ type: "auto_top_up", amount: parseUsd("10.8") }]);
+    const [settings] = await database.handle.db.select().from(autoTopUps).where(eq(autoTopUps.accountId, account.accountId));
+    expect(settings).toMatchObject({ claimedAt: null, failures: 0 });
+    // Booked once: later sweeps find nothing to finish.
+    expect(await services.autoTopUp.retryDue()).toBe(0);
+  });
+
   it("a limited API key cannot configure it", async () => {
     const account = await fundedAccount(services, { credits: 0n, spendLimit: parseUsd("1") });
     const limited: Principal = { ...account.principal, key: { name: "k", label: "l", spendLimit: parseUsd("1"), limitReset: null, includeByokInLimit: false, expiresAt: null, creatorUserId: null } };

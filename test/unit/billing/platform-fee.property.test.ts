@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Amount } from "../../../src/billing/money.js";
 import { parseUsd } from "../../../src/billing/money.js";
-import { computePlatformFee, describeFee, parseFeeSchedule } from "../../../src/billing/platform-fee.js";
+import { computePlatformFee, describeFee, parseFeeSchedule, recordedPlatformFee } from "../../../src/billing/platform-fee.js";
 
 /** The platform fee (5.5%, $0.80 minimum by default) and volume tiers, as properties and as a table. */
 
@@ -92,3 +92,34 @@ describe("computePlatformFee", () => {
     expect(() => parseFeeSchedule({ rate: "0.055", minimum: "0.8", tiers: "1000" })).toThrow(RangeError);
   });
 });
+
+describe("recordedPlatformFee (booking a payment charged earlier)", () => {
+  it("gives back the breakdown computePlatformFee gave for the fee charged, whatever the volume was", () => {
+    fc.assert(
+      fc.property(credits, volume, (bought, before) => {
+        const charged = computePlatformFee({ credits: bought, monthlyVolumeBefore: before, schedule: tiered });
+        const recorded = recordedPlatformFee({ credits: bought, fee: charged.fee, schedule: tiered });
+        expect(recorded).toMatchObject({ standardFee: charged.standardFee, fee: charged.fee, discount: charged.discount });
+        // Two tiers can give the same fee (both at the minimum); then either rate explains it.
+        if (charged.tier !== null) expect(applyRateOf(recorded, bought)).toBe(applyRateOf(charged, bought));
+        expect(ledgerSum(bought, recorded)).toBe(bought);
+      }),
+    );
+  });
+
+  it("still sums to the credits when the schedule changed after the charge", () => {
+    const lowered = parseFeeSchedule({ rate: "0.03", minimum: "0.50", tiers: "" });
+    const fee = recordedPlatformFee({ credits: parseUsd("100"), fee: parseUsd("5.5"), schedule: lowered });
+    expect(fee).toMatchObject({ standardFee: parseUsd("5.5"), fee: parseUsd("5.5"), discount: 0n, tier: null });
+    const raised = parseFeeSchedule({ rate: "0.08", minimum: "0.80", tiers: "" });
+    const discounted = recordedPlatformFee({ credits: parseUsd("100"), fee: parseUsd("5.5"), schedule: raised });
+    expect(discounted).toMatchObject({ standardFee: parseUsd("8"), fee: parseUsd("5.5"), discount: parseUsd("2.5"), tier: null });
+    expect(ledgerSum(parseUsd("100"), fee)).toBe(parseUsd("100"));
+    expect(ledgerSum(parseUsd("100"), discounted)).toBe(parseUsd("100"));
+  });
+});
+
+/** The fee a breakdown's rate gives for `bought` (at least the minimum, at most the standard fee). */
+function applyRateOf(fee: ReturnType<typeof computePlatformFee>, bought: Amount): Amount {
+  return computePlatformFee({ credits: bought, monthlyVolumeBefore: 0n, schedule: { rate: fee.rate, minimum: parseUsd("0.8"), tiers: [] } }).fee;
+}
