@@ -15,12 +15,27 @@ export interface AccountService {
   get(principal: Principal, accountId: string): Promise<AccountRow>;
   /** Operator: every account (paged); others: their own. */
   list(principal: Principal, page: { offset: number; limit: number }): Promise<AccountRow[]>;
+  /**
+   * Operator only: renames an account, or disables it (its keys are refused with 403 until it is enabled
+   * again; balance, ledger and keys are kept) or enables it.
+   */
+  update(principal: Principal, accountId: string, input: { name?: string; disabled?: boolean }): Promise<AccountRow>;
   /** Accounts by id in key order, without scope checks: for DataLoaders whose keys were already checked. */
   loadMany(accountIds: readonly string[]): Promise<Array<AccountRow | undefined>>;
 }
 
-export function createAccountService(options: { db: Database }): AccountService {
+export function createAccountService(options: {
+  db: Database;
+  /** Called after an account changed, so this instance's key cache forgets its keys at once. */
+  onAccountChanged?: (accountId: string) => void;
+}): AccountService {
   const { db } = options;
+
+  function validName(name: string): string {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) throw invalidRequest("name must be 1 to 200 characters", "name");
+    return trimmed;
+  }
 
   async function find(accountId: string): Promise<AccountRow | undefined> {
     if (!isAccountId(accountId)) return undefined;
@@ -31,8 +46,7 @@ export function createAccountService(options: { db: Database }): AccountService 
   return {
     async create(principal, input) {
       requireOperator(principal);
-      const name = input.name.trim();
-      if (name.length === 0 || name.length > 200) throw invalidRequest("name must be 1 to 200 characters", "name");
+      const name = validName(input.name);
       return db.transaction(async (tx) => {
         const [account] = await tx.insert(accounts).values({ name }).returning();
         if (account === undefined) throw new Error("account insert returned nothing");
@@ -46,6 +60,24 @@ export function createAccountService(options: { db: Database }): AccountService 
       const account = await find(accountId);
       if (account === undefined) throw notFound("Account not found");
       return account;
+    },
+
+    async update(principal, accountId, input) {
+      requireOperator(principal);
+      const changes: Partial<Pick<AccountRow, "name" | "disabled">> = {};
+      if (input.name !== undefined) changes.name = validName(input.name);
+      if (input.disabled !== undefined) changes.disabled = input.disabled;
+      if (Object.keys(changes).length === 0) throw invalidRequest("Nothing to change: give name or disabled", "input");
+      const [updated] = isAccountId(accountId)
+        ? await db
+            .update(accounts)
+            .set({ ...changes, updatedAt: new Date() })
+            .where(eq(accounts.id, accountId))
+            .returning()
+        : [];
+      if (updated === undefined) throw notFound("Account not found");
+      options.onAccountChanged?.(accountId);
+      return updated;
     },
 
     async list(principal, page) {

@@ -77,7 +77,7 @@ export function createAccountServices(options: {
   });
   return {
     authenticator,
-    accounts: createAccountService({ db }),
+    accounts: createAccountService({ db, onAccountChanged: (accountId) => authenticator.invalidateAccount(accountId) }),
     keys: createKeyService({ db, clock, onKeyChanged: (hash) => authenticator.invalidate(hash) }),
     ledger,
     ledgerQueries: createLedgerQueries({ db }),

@@ -3,7 +3,7 @@ import type { Authenticate, Principal } from "../auth/principal.js";
 import type { Clock } from "../billing/clock.js";
 import { GatewayError } from "../core/errors.js";
 import type { Database } from "../db/client.js";
-import { apiKeys } from "../db/schema/index.js";
+import { accounts, apiKeys } from "../db/schema/index.js";
 import type { ApiKeyRow } from "../db/schema/index.js";
 import { hashApiKey, hashesEqual } from "./key-material.js";
 import { BoundedMap } from "../cache/bounded-map.js";
@@ -12,7 +12,8 @@ import { BoundedMap } from "../cache/bounded-map.js";
  * Turns `Authorization: Bearer <key>` into a principal. Keys are looked up by hash and cached in-process for
  * `cacheTtlMs` (at most 3 s), so the hot path usually costs no database round trip, while a key disabled or
  * deleted through any instance stops working everywhere within that time (the instance that made the change
- * drops its cache entry at once). Expiry is checked on every call against the clock, not cached.
+ * drops its cache entry at once). The same holds for a disabled account: its keys are refused with 403.
+ * Expiry is checked on every call against the clock, not cached.
  * The MANAGEMENT_KEY environment variable bootstraps an operator key that is never stored; it is compared
  * by hash in constant time.
  */
@@ -20,6 +21,8 @@ export interface Authenticator {
   authenticate: Authenticate;
   /** Forgets a cached key (after this instance changed or deleted it). */
   invalidate(keyHash: string): void;
+  /** Forgets every cached key of an account (after this instance disabled or enabled it). */
+  invalidateAccount(accountId: string): void;
 }
 
 export interface AuthenticatorOptions {
@@ -45,7 +48,10 @@ interface CacheEntry {
 type CachedKey = Pick<
   ApiKeyRow,
   "hash" | "accountId" | "kind" | "name" | "label" | "disabled" | "expiresAt" | "spendLimit" | "limitReset" | "includeByokInLimit" | "creatorUserId"
->;
+> & {
+  /** The owning account is disabled (false for a management key, which has none). */
+  accountDisabled: boolean;
+};
 
 function unauthorized(message: string, reason: string): GatewayError {
   return new GatewayError("authentication", message, { metadata: { reason } });
@@ -114,11 +120,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         limitReset: apiKeys.limitReset,
         includeByokInLimit: apiKeys.includeByokInLimit,
         creatorUserId: apiKeys.creatorUserId,
+        accountDisabled: accounts.disabled,
       })
       .from(apiKeys)
+      .leftJoin(accounts, eq(accounts.id, apiKeys.accountId))
       .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.deletedAt)))
       .limit(1);
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row === undefined ? null : { ...row, accountDisabled: row.accountDisabled === true };
   }
 
   async function lookup(hash: string): Promise<CacheEntry> {
@@ -151,6 +160,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (found === null) throw unauthorized("Invalid API key: no such key", "unknown_key");
       const { key, principal } = found;
       if (key.disabled) throw unauthorized("API key is disabled", "disabled_key");
+      if (key.accountDisabled) {
+        throw new GatewayError("permission_denied", "This key's account is disabled; ask the gateway's operator", { metadata: { reason: "account_disabled" } });
+      }
       if (key.expiresAt !== null && key.expiresAt.getTime() <= options.clock.now()) {
         throw unauthorized(`API key expired at ${key.expiresAt.toISOString()}`, "expired_key");
       }
@@ -158,6 +170,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     },
     invalidate(keyHash) {
       cache.delete(keyHash);
+    },
+    invalidateAccount(accountId) {
+      for (const [hash, entry] of cache) {
+        if (entry.found?.key.accountId === accountId) cache.delete(hash);
+      }
     },
   };
 }

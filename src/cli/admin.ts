@@ -27,7 +27,8 @@ const COMMANDS: Record<string, Command> = {
 
 const HELP = `usage: npm run cli -- <command>
   accounts create --name NAME
-  accounts list
+  accounts list [--limit N] [--offset N]
+  accounts disable|enable --account ID
   keys create --account ID --name NAME [--limit USD --reset daily|weekly|monthly] [--expires ISO]
   keys create --management --name NAME
   keys list [--account ID] [--include-disabled]

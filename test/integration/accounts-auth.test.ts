@@ -144,6 +144,41 @@ describe("REST authentication", () => {
     expect(errorOf(body)).toMatchObject({ code: 403, metadata: { error_type: "permission_denied" } });
   });
 
+  it("403 for a key of a disabled account (set through GraphQL), at once on that instance, until it is enabled again", async () => {
+    const suspended = (await gateway.services.accounts.create(OPERATOR, { name: "to suspend" })).id;
+    const { plaintext } = await gateway.services.keys.create(OPERATOR, { accountId: suspended, name: "suspended key" });
+    expect((await getKey(plaintext)).status).toBe(200);
+    const setDisabled = (disabled: boolean) =>
+      graphqlRequest(gateway.url, "mutation($id: ID!, $d: Boolean) { updateAccount(id: $id, input: { disabled: $d }) { id disabled } }", {
+        apiKey: MANAGEMENT_KEY,
+        variables: { id: suspended, d: disabled },
+      });
+    // An API key cannot suspend (or re-enable) accounts, its own included.
+    const refused = await graphqlRequest(gateway.url, "mutation($id: ID!) { updateAccount(id: $id, input: { disabled: false }) { id } }", {
+      apiKey: plaintext,
+      variables: { id: suspended },
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await setDisabled(true)).data).toEqual({ updateAccount: { id: suspended, disabled: true } });
+
+    const { status, body } = await getKey(plaintext);
+    expect(status).toBe(403);
+    expect(errorOf(body)).toMatchObject({ code: 403, metadata: { reason: "account_disabled" } });
+    expect(errorOf(body).message).toMatch(/account is disabled/);
+    const completion = await fetch(`${gateway.url}/api/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(completion.status).toBe(403);
+    expect(errorOf(await completion.json())).toMatchObject({ code: 403, metadata: { reason: "account_disabled" } });
+    const viewer = await graphqlRequest(gateway.url, "{ viewer { id } }", { apiKey: plaintext });
+    expect(viewer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    expect((await setDisabled(false)).data).toEqual({ updateAccount: { id: suspended, disabled: false } });
+    expect((await getKey(plaintext)).status).toBe(200);
+  });
+
   it("requireApiPrincipal: 401 without a principal, 403 for a management principal, the principal otherwise", () => {
     expect(() => requireApiPrincipal(null)).toThrow(expect.objectContaining({ status: 401 }) as GatewayError);
     expect(() => requireApiPrincipal(OPERATOR)).toThrow(expect.objectContaining({ status: 403 }) as GatewayError);
@@ -173,6 +208,20 @@ describe("revocation across instances", () => {
     expect((await otherInstance.authenticate(header))?.accountId).toBe(accountId);
     clock.advance(600);
     await expect(otherInstance.authenticate(header)).rejects.toMatchObject({ status: 401, message: "API key is disabled" });
+  });
+
+  it("another instance's cache learns of a disabled account within its TTL too", async () => {
+    const clock = manualClock(Date.now());
+    const otherInstance = createAuthenticator({ db: gateway.services.database.db, clock, cacheTtlMs: 2000 });
+    const suspended = (await gateway.services.accounts.create(OPERATOR, { name: "suspended elsewhere" })).id;
+    const { plaintext } = await gateway.services.keys.create(OPERATOR, { accountId: suspended, name: "k" });
+    const header = `Bearer ${plaintext}`;
+    expect((await otherInstance.authenticate(header))?.accountId).toBe(suspended);
+    await gateway.services.accounts.update(OPERATOR, suspended, { disabled: true });
+    clock.advance(1500);
+    expect((await otherInstance.authenticate(header))?.accountId).toBe(suspended);
+    clock.advance(600);
+    await expect(otherInstance.authenticate(header)).rejects.toMatchObject({ status: 403, metadata: { reason: "account_disabled" } });
   });
 
   it.skipIf(process.env.DATABASE_URL === undefined || process.env.DATABASE_URL === "")(

@@ -67,6 +67,16 @@ describe("npm run cli", () => {
     expect((await cli("keys", "delete", "--hash", key.hash)).out).toEqual({ deleted: true, hash: key.hash });
   });
 
+  it("disables and enables an account", async () => {
+    const account = (await cli("accounts", "create", "--name", "Suspended Co")).out as { id: string };
+    expect((await cli("accounts", "disable", "--account", account.id)).out).toMatchObject({ id: account.id, disabled: true });
+    const listed = (await cli("accounts", "list", "--limit", "500")).out as Array<{ id: string; disabled: boolean }>;
+    expect(listed.find((row) => row.id === account.id)).toMatchObject({ disabled: true });
+    expect((await cli("accounts", "enable", "--account", account.id)).out).toMatchObject({ id: account.id, disabled: false });
+    expect((await cli("accounts", "disable")).code).toBe(2);
+    expect((await cli("accounts", "disable", "--account", "00000000-0000-4000-8000-000000000000")).code).toBe(1);
+  });
+
   it("exits 2 with usage for mistakes, 1 with the error for refusals", async () => {
     expect((await cli("keys", "create", "--name", "x")).code).toBe(2);
     expect((await cli("credits", "grant", "--account", "00000000-0000-4000-8000-000000000000", "--amount", "1")).code).toBe(1);

@@ -89,6 +89,12 @@ const cases: IsolationCase[] = [
     expected: "FORBIDDEN",
   },
   {
+    field: "Mutation.updateAccount",
+    query: 'mutation($id: ID!) { updateAccount(id: $id, input: { name: "pwned", disabled: true }) { id } }',
+    variables: () => ({ id: b.accountId }),
+    expected: "FORBIDDEN",
+  },
+  {
     field: "Mutation.setRateLimits",
     query: "mutation($id: String!) { setRateLimits(input: { scope: ACCOUNT, subjectId: $id, requestsPerMinute: 1 }) { subjectId } }",
     variables: () => ({ id: b.accountId }),
@@ -127,7 +133,16 @@ async function stateOfB(): Promise<unknown> {
   const bPayments = await gateway.services.database.db.select({ id: payments.id }).from(payments).where(eq(payments.accountId, b.accountId));
   const topUp = await gateway.services.autoTopUp.settingsOf(b.accountId);
   const keys = await gateway.services.keys.list(OPERATOR, { accountId: b.accountId, includeDisabled: true, offset: 0, limit: 100 });
-  return { name: key.name, disabled: key.disabled, balance, payments: bPayments.length, topUp: topUp.enabled, keys: keys.length };
+  const account = await gateway.services.accounts.get(OPERATOR, b.accountId);
+  return {
+    name: key.name,
+    disabled: key.disabled,
+    balance,
+    payments: bPayments.length,
+    topUp: topUp.enabled,
+    keys: keys.length,
+    account: { name: account.name, disabled: account.disabled },
+  };
 }
 
 beforeAll(async () => {

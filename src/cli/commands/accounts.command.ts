@@ -1,7 +1,7 @@
 import type { Command } from "./command-kit.js";
 import { options, required, UsageError } from "./command-kit.js";
 
-/** `accounts create --name X` and `accounts list [--limit N] [--offset N]`. */
+/** `accounts create --name X`, `accounts list [--limit N] [--offset N]`, and `accounts disable|enable --account ID`. */
 export const accountsCommand: Command = async ([action, ...args], context) => {
   if (action === "create") {
     const values = options(args, { name: { type: "string" } });
@@ -16,5 +16,10 @@ export const accountsCommand: Command = async ([action, ...args], context) => {
     context.print(accounts.map((account, index) => ({ ...account, balance: balances[index]?.balance, reserved: balances[index]?.reserved })));
     return;
   }
-  throw new UsageError("accounts create --name NAME | accounts list [--limit N] [--offset N]");
+  if (action === "disable" || action === "enable") {
+    const accountId = required(options(args, { account: { type: "string" } }).account, "account");
+    context.print(await context.services.accounts.update(context.operator, accountId, { disabled: action === "disable" }));
+    return;
+  }
+  throw new UsageError("accounts create --name NAME | accounts list [--limit N] [--offset N] | accounts disable|enable --account ID");
 };

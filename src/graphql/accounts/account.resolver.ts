@@ -12,14 +12,15 @@ import { DEFAULT_LEDGER_PAGE, MAX_LEDGER_PAGE_GRAPHQL, ledgerComplexity, toLedge
 import { Payment } from "../billing/payment.type.js";
 import { Account } from "./account.type.js";
 import { ApiKey } from "./api-key.type.js";
-import { CreateAccountInput } from "./key.inputs.js";
+import { CreateAccountInput, UpdateAccountInput } from "./key.inputs.js";
 
 /** Keys an account typically has, for the complexity estimate of `Account.keys`. */
 const KEYS_PER_ACCOUNT_ESTIMATE = 20;
 const MAX_ACCOUNTS_PAGE = 100;
 
 /**
- * Accounts: `viewer` (the caller's own), `account(id)` and, for operators, `accounts` and `createAccount`.
+ * Accounts: `viewer` (the caller's own), `account(id)` and, for operators, `accounts`, `createAccount` and
+ * `updateAccount`.
  * Every account reaches the client through a service call that checked the caller may see it; its fields
  * are then batched through the operation's DataLoaders.
  */
@@ -64,6 +65,19 @@ export class AccountResolver {
   @Mutation(() => Account, { description: "Creates an account with a zero balance (operators only)." })
   async createAccount(@Arg("input", () => CreateAccountInput) input: CreateAccountInput, @Ctx() context: GraphQLContext): Promise<Account> {
     return Account.from(await context.services.accounts.create(requirePrincipal(context.principal), { name: input.name }));
+  }
+
+  @Authorized(Role.Management)
+  @Mutation(() => Account, { description: "Renames, disables or enables an account (operators only). A disabled account's keys are refused within seconds on every instance." })
+  async updateAccount(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateAccountInput) input: UpdateAccountInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<Account> {
+    const changes: { name?: string; disabled?: boolean } = {};
+    if (input.name !== undefined && input.name !== null) changes.name = input.name;
+    if (input.disabled !== undefined && input.disabled !== null) changes.disabled = input.disabled;
+    return Account.from(await context.services.accounts.update(requirePrincipal(context.principal), id, changes));
   }
 
   @FieldResolver(() => Balance, { description: "Balance, reserved and available credits." })

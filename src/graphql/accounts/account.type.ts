@@ -10,10 +10,13 @@ export class Account {
   @Field()
   name!: string;
 
+  @Field(() => Boolean, { description: "A disabled account's keys are refused (403) until an operator enables it again." })
+  disabled!: boolean;
+
   @Field()
   createdAt!: Date;
 
   static from(row: AccountRow): Account {
-    return Object.assign(new Account(), { id: row.id, name: row.name, createdAt: row.createdAt });
+    return Object.assign(new Account(), { id: row.id, name: row.name, disabled: row.disabled, createdAt: row.createdAt });
   }
 }

@@ -52,3 +52,12 @@ export class CreateAccountInput {
   @Field()
   name!: string;
 }
+
+@InputType({ description: "Changes to an account (operators only); fields left out are unchanged." })
+export class UpdateAccountInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "true: its keys are refused (403) until it is enabled again; balance, ledger and keys are kept." })
+  disabled?: boolean | null;
+}

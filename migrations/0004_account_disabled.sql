@@ -1,0 +1,1 @@
+ALTER TABLE "accounts" ADD COLUMN "disabled" boolean DEFAULT false NOT NULL;
