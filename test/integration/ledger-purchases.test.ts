@@ -48,6 +48,16 @@ async function entriesOf(accountId: string): Promise<Array<{ type: string; amoun
   return rows;
 }
 
+/** One auto top-up booked: the balance and its ledger agree, one top-up entry of `charged`, the claim freed. */
+async function expectToppedUpOnce(accountId: string, expected: { balance: bigint; charged: bigint }): Promise<void> {
+  const state = await moneyState(database.handle.db, accountId);
+  expect(state.balance).toBe(expected.balance);
+  expect(state.balance).toBe(state.ledgerSum);
+  expect((await entriesOf(accountId)).filter((entry) => entry.type === "auto_top_up")).toEqual([{ type: "auto_top_up", amount: expected.charged }]);
+  const [settings] = await database.handle.db.select().from(autoTopUps).where(eq(autoTopUps.accountId, accountId));
+  expect(settings).toMatchObject({ claimedAt: null, failures: 0 });
+}
+
 function asKey(account: FundedAccount): Principal {
   return account.principal;
 }
@@ -146,12 +156,7 @@ describe("auto top-up", () => {
       .where(and(eq(payments.accountId, account.accountId), eq(payments.kind, "auto_top_up")));
     expect(topUps).toHaveLength(1);
     expect(topUps[0]).toMatchObject({ status: "succeeded", credits: parseUsd("20"), fee: parseUsd("1.1") });
-    const state = await moneyState(database.handle.db, account.accountId);
-    expect(state.balance).toBe(parseUsd("6") - parseUsd("2") + parseUsd("20"));
-    expect(state.balance).toBe(state.ledgerSum);
-    expect((await entriesOf(account.accountId)).filter((entry) => entry.type === "auto_top_up")).toEqual([{ type: "auto_top_up", amount: parseUsd("21.1") }]);
-    const [settings] = await database.handle.db.select().from(autoTopUps).where(eq(autoTopUps.accountId, account.accountId));
-    expect(settings).toMatchObject({ claimedAt: null, failures: 0 });
+    await expectToppedUpOnce(account.accountId, { balance: parseUsd("6") - parseUsd("2") + parseUsd("20"), charged: parseUsd("21.1") });
   });
 
   it("records a failed payment and retries with exponential backoff until it succeeds", async () => {
@@ -241,12 +246,7 @@ describe("auto top-up", () => {
     const charges = chargesOf();
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({ paymentId: left!.id, amount: parseUsd("10.8"), providerPaymentId: after[0]!.providerPaymentId });
-    const state = await moneyState(database.handle.db, account.accountId);
-    expect(state.balance).toBe(parseUsd("2") - parseUsd("1.5") + parseUsd("10"));
-    expect(state.balance).toBe(state.ledgerSum);
-    expect((await entriesOf(account.accountId)).filter((entry) => entry.type === "auto_top_up")).toEqual([{ type: "auto_top_up", amount: parseUsd("10.8") }]);
-    const [settings] = await database.handle.db.select().from(autoTopUps).where(eq(autoTopUps.accountId, account.accountId));
-    expect(settings).toMatchObject({ claimedAt: null, failures: 0 });
+    await expectToppedUpOnce(account.accountId, { balance: parseUsd("2") - parseUsd("1.5") + parseUsd("10"), charged: parseUsd("10.8") });
     // Booked once: later sweeps find nothing to finish.
     expect(await services.autoTopUp.retryDue()).toBe(0);
   });
