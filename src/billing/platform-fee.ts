@@ -36,18 +36,28 @@ export interface PlatformFee {
   tier: FeeTier | null;
 }
 
+/** max(credits × rate, minimum): the fee without any volume discount. */
+function standardFeeFor(credits: Amount, schedule: FeeSchedule): Amount {
+  return maxAmount(applyRate(credits, schedule.rate), schedule.minimum);
+}
+
+/** The fee at a tier's rate: max(credits × rate, minimum), never more than the standard fee. */
+function tierFeeFor(credits: Amount, tier: FeeTier, schedule: FeeSchedule, standardFee: Amount): Amount {
+  return minAmount(maxAmount(applyRate(credits, tier.rate), schedule.minimum), standardFee);
+}
+
 /** The fee for buying `credits`, given what the account already bought this month. */
 export function computePlatformFee(options: { credits: Amount; monthlyVolumeBefore: Amount; schedule: FeeSchedule }): PlatformFee {
   const { credits, schedule } = options;
   if (credits <= 0n) throw new RangeError("credits must be positive");
-  const standardFee = maxAmount(applyRate(credits, schedule.rate), schedule.minimum);
+  const standardFee = standardFeeFor(credits, schedule);
   const volume = options.monthlyVolumeBefore + credits;
   let tier: FeeTier | null = null;
   for (const candidate of schedule.tiers) {
     if (volume >= candidate.minMonthlyVolume && compareRates(candidate.rate, schedule.rate) < 0) tier = candidate;
   }
   if (tier === null) return { standardFee, fee: standardFee, discount: 0n, rate: schedule.rate, tier: null };
-  const fee = minAmount(maxAmount(applyRate(credits, tier.rate), schedule.minimum), standardFee);
+  const fee = tierFeeFor(credits, tier, schedule, standardFee);
   return { standardFee, fee, discount: standardFee - fee, rate: tier.rate, tier };
 }
 
@@ -60,9 +70,9 @@ export function computePlatformFee(options: { credits: Amount; monthlyVolumeBefo
  */
 export function recordedPlatformFee(options: { credits: Amount; fee: Amount; schedule: FeeSchedule }): PlatformFee {
   const { credits, fee, schedule } = options;
-  const standardFee = maxAmount(maxAmount(applyRate(credits, schedule.rate), schedule.minimum), fee);
+  const standardFee = maxAmount(standardFeeFor(credits, schedule), fee);
   if (fee === standardFee) return { standardFee, fee, discount: 0n, rate: schedule.rate, tier: null };
-  const tier = schedule.tiers.find((candidate) => minAmount(maxAmount(applyRate(credits, candidate.rate), schedule.minimum), standardFee) === fee) ?? null;
+  const tier = schedule.tiers.find((candidate) => tierFeeFor(credits, candidate, schedule, standardFee) === fee) ?? null;
   return { standardFee, fee, discount: standardFee - fee, rate: tier?.rate ?? schedule.rate, tier };
 }
 

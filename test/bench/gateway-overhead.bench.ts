@@ -76,23 +76,21 @@ export async function runGatewayOverheadBench(options: {
     nodeArgs: [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]), ...(tracer?.nodeArgs ?? [])],
     ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
   });
-  const bare = await startNodeProcess({
-    script: projectPath("dist", "test", "bench", "bare-proxy.js"),
-    env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai, ...tracer?.env.bare },
-    nodeArgs: [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"]), ...(tracer?.nodeArgs ?? [])],
-    ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
-  });
+  const startBareProxy = (env: Record<string, string>, nodeArgs: string[] = []) =>
+    startNodeProcess({
+      script: projectPath("dist", "test", "bench", "bare-proxy.js"),
+      env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai, ...env },
+      nodeArgs,
+      ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
+    });
+  const bare = await startBareProxy(
+    { ...tracer?.env.bare },
+    [...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bare-proxy.cpuprofile"]), ...(tracer?.nodeArgs ?? [])],
+  );
   // Bare proxies that burn a set CPU time per request (see bare-proxy.ts), to show what CPU per request costs
   // in throughput on this machine, whoever spends it.
   const calibrated = await Promise.all(
-    (options.calibrationSpinsUs ?? []).map(async (spinUs) => ({
-      spinUs,
-      process: await startNodeProcess({
-        script: projectPath("dist", "test", "bench", "bare-proxy.js"),
-        env: { UPSTREAM_URL: simulator.url, UPSTREAM_KEY: SIMULATOR_KEYS.openai, BARE_SPIN_US: String(spinUs) },
-        ...(options.hopCpus === undefined ? {} : { cpus: options.hopCpus }),
-      }),
-    })),
+    (options.calibrationSpinsUs ?? []).map(async (spinUs) => ({ spinUs, process: await startBareProxy({ BARE_SPIN_US: String(spinUs) }) })),
   );
   const calibratedClients = (connections: number) => calibrated.map((proxy) => new BenchClient(proxy.process.url, "/api/v1/chat/completions", {}, connections));
   const targetsFor = (connections: number): Targets => ({
@@ -173,30 +171,28 @@ export async function runGatewayOverheadBench(options: {
       for (const client of calibratedFifty) {
         await runConcurrent({ concurrency: 50, total: Math.min(500, perRound), rampMs, send: () => client.send(gatewayBody(extra)) });
       }
+      /** One measured round of `perRound` requests, added to `into` (with the hop's CPU time, if any). */
+      const measureRound = async (into: ReturnType<typeof newRun>, send: () => Promise<Sample>, hop: { cpuMs(): number } | undefined) => {
+        const cpuBefore = hop?.cpuMs() ?? 0;
+        const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send });
+        into.cpuMs += (hop?.cpuMs() ?? 0) - cpuBefore;
+        into.samples.push(...run.samples);
+        into.windowRequests += run.windowRequests;
+        into.windowMs += run.windowMs;
+        into.roundRates.push((run.windowRequests / run.windowMs) * 1000);
+      };
       for (let round = 0; round < options.loadRounds; round += 1) {
         for (const name of TARGETS) {
-          const process = name === "bare" ? bare : name === "gateway" ? gateway : undefined;
-          const cpuBefore = process?.cpuMs() ?? 0;
           await tracer?.take(name);
-          const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => fifty[name].client.send(fifty[name].body(extra)) });
-          runs[name].cpuMs += (process?.cpuMs() ?? 0) - cpuBefore;
+          await measureRound(runs[name], () => fifty[name].client.send(fifty[name].body(extra)), name === "bare" ? bare : name === "gateway" ? gateway : undefined);
           if (tracer !== undefined) {
             const taken = await tracer.take(name);
             appendTimings(runs[name].hop, taken.hop);
             appendTimings(runs[name].simulator, taken.simulator);
           }
-          runs[name].samples.push(...run.samples);
-          runs[name].windowRequests += run.windowRequests;
-          runs[name].windowMs += run.windowMs;
-          runs[name].roundRates.push((run.windowRequests / run.windowMs) * 1000);
         }
         for (const [index, client] of calibratedFifty.entries()) {
-          const cpuBefore = calibrated[index]!.process.cpuMs();
-          const run = await runConcurrent({ concurrency: 50, total: perRound, rampMs, send: () => client.send(gatewayBody(extra)) });
-          const into = calibratedRuns[index]!;
-          into.cpuMs += calibrated[index]!.process.cpuMs() - cpuBefore;
-          into.samples.push(...run.samples);
-          into.roundRates.push((run.windowRequests / run.windowMs) * 1000);
+          await measureRound(calibratedRuns[index]!, () => client.send(gatewayBody(extra)), calibrated[index]!.process);
         }
       }
       const latency = (name: TargetName) => summarise(runs[name].samples);

@@ -180,4 +180,18 @@ describe("credits", () => {
     const all = data<{ accounts: Array<{ id: string }> }>(await gql(MANAGEMENT_KEY, `{ accounts(first: 100) { id } }`)).accounts;
     expect(all.map((account) => account.id)).toContain(accountId);
   });
+
+  it("updateAccount renames an account (trimmed), and refuses an empty name, an empty change and an unknown id", async () => {
+    const created = data<{ createAccount: { id: string } }>(await gql(MANAGEMENT_KEY, `mutation { createAccount(input: { name: "Old Name" }) { id } }`)).createAccount;
+    const rename = `mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id name disabled } }`;
+    expect(data<{ updateAccount: unknown }>(await gql(MANAGEMENT_KEY, rename, { id: created.id, input: { name: "  New Name " } })).updateAccount).toEqual({
+      id: created.id,
+      name: "New Name",
+      disabled: false,
+    });
+    expect(errorCode(await gql(MANAGEMENT_KEY, rename, { id: created.id, input: { name: "   " } }))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await gql(MANAGEMENT_KEY, rename, { id: created.id, input: {} }))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await gql(MANAGEMENT_KEY, rename, { id: "00000000-0000-4000-8000-000000000000", input: { disabled: true } }))).toBe("NOT_FOUND");
+    expect(data<{ account: { name: string } }>(await gql(MANAGEMENT_KEY, `query($id: ID!) { account(id: $id) { name } }`, { id: created.id })).account.name).toBe("New Name");
+  });
 });
