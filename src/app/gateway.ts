@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
+import { pino, type DestinationStream } from "pino";
 import type { Config } from "../config/config.js";
 import { createCatalogService } from "../catalog/catalog-service.js";
 import { seedCatalogIfEmpty } from "../catalog/seed.js";
@@ -41,6 +41,8 @@ export interface StartGatewayOptions {
   database?: DatabaseHandle;
   /** Provider credentials and base URLs; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Where log lines go; standard output by default (tests capture them to check what is never logged). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface StartGatewayOptions {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = pino({ level: config.LOG_LEVEL }, options.logDestination);
   const database =
     options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   await database.migrate();

@@ -144,6 +144,12 @@ export function createCompletionService(options: {
           latencyMs: clock() - attempt.startedAt,
         });
         await options.billing.release(hold);
+        // The operator's view of a failed attempt. Errors from a model were scrubbed of credentials at the
+        // provider boundary (withScrubbedErrors), so the upstream's text is safe to log.
+        options.logger?.warn(
+          { err: gatewayError, provider: candidate.endpoint.providerSlug, endpointId: candidate.endpoint.id, status: gatewayError.status },
+          "provider attempt failed",
+        );
         if (!gatewayError.retryable || run.signal?.aborted) throw gatewayError;
         lastError = gatewayError;
       }

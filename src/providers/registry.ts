@@ -6,6 +6,8 @@ import { createOpenAIChatModel } from "./openai/openai-chat-model.js";
 import { createOpenAICompatibleModelFactory } from "./openai-compatible/openai-compatible-model.js";
 import { OPENAI_COMPATIBLE_VENDORS } from "./openai-compatible/vendors.js";
 import type { LanguageModelFactory, ProviderSettings } from "./shared/provider-settings.js";
+import { createSecretScrubber } from "./shared/secret-scrubber.js";
+import { withScrubbedErrors } from "./shared/with-scrubbed-errors.js";
 
 /** How the gateway reaches one provider: its adapter and where its key and base URL come from. */
 export interface ProviderDefinition {
@@ -106,6 +108,9 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     settingsBySlug.set(definition.slug, { definition, settings });
   }
 
+  // Every configured key, whichever provider it belongs to: an upstream's error text may quote any of them.
+  const scrubber = createSecretScrubber([...settingsBySlug.values()].map((entry) => entry.settings?.apiKey));
+
   return {
     isConfigured: (slug) => settingsBySlug.get(slug)?.settings !== undefined,
     configuredProviders: () => [...settingsBySlug.values()].filter((entry) => entry.settings !== undefined).map((entry) => entry.definition.slug),
@@ -121,7 +126,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
           metadata: { provider_name: slug, env: variable },
         });
       }
-      return entry.definition.factory(entry.settings, providerModelId);
+      return withScrubbedErrors(entry.definition.factory(entry.settings, providerModelId), scrubber);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RunningGateway } from "../../src/app/gateway.js";
+import type { RunningGateway, StartGatewayOptions } from "../../src/app/gateway.js";
 import { startGateway } from "../../src/app/gateway.js";
 import type { Config } from "../../src/config/config.js";
 import { loadConfig } from "../../src/config/config.js";
@@ -16,7 +16,12 @@ export interface TestGateway extends RunningGateway {
  * `env` only (never the developer's environment), so tests are hermetic.
  */
 export async function startTestGateway(
-  options: { env?: Record<string, string | undefined>; config?: Partial<Record<keyof Config, string>>; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    config?: Partial<Record<keyof Config, string>>;
+    database?: TestDatabase;
+    logDestination?: StartGatewayOptions["logDestination"];
+  } = {},
 ): Promise<TestGateway> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
@@ -30,7 +35,7 @@ export async function startTestGateway(
     RATE_LIMIT_KEY_PREFIX: `gw:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
     ...options.config,
   });
-  const gateway = await startGateway({ config, database: database.handle, env: options.env ?? {} });
+  const gateway = await startGateway({ config, database: database.handle, env: options.env ?? {}, logDestination: options.logDestination });
   return {
     ...gateway,
     database,

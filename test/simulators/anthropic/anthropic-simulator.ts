@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { planAnswer, sleep } from "../shared/scenario.js";
+import { planAnswer, sleep, withPresentedCredential } from "../shared/scenario.js";
 import { startSimulatorServer, type RunningSimulator } from "../shared/simulator-server.js";
 import { buildAnswer, cacheWriteDirective, createIdFactory } from "./anthropic-answer.js";
 import { writeErrorResponse } from "./anthropic-errors.js";
@@ -65,7 +65,7 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
 
       const neutral = toNeutralRequest(parsed.data);
       const script = planAnswer(neutral, "Anthropic");
-      if (script.error !== undefined) return fail(script.error.status, script.error.message);
+      if (script.error !== undefined) return fail(script.error.status, withPresentedCredential(script.error.message, presentedKey(request)));
 
       const lastUserText = [...neutral.messages].reverse().find((message) => message.role === "user")?.text ?? "";
       const answer = buildAnswer({ script, model: parsed.data.model, ids, cacheWriteTokens: cacheWriteDirective(lastUserText) });

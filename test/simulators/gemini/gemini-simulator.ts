@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { planAnswer, sleep, type Script } from "../shared/scenario.js";
+import { planAnswer, sleep, withPresentedCredential, type Script } from "../shared/scenario.js";
 import { startSimulatorServer, writeSseEvent, type RunningSimulator, type SimulatorHandler } from "../shared/simulator-server.js";
 import {
   detailsFor,
@@ -74,10 +74,15 @@ async function streamAnswer(options: {
   response.end(sse ? undefined : "]");
 }
 
+/** The key a request carries: the `x-goog-api-key` header or the `key` query parameter. */
+function presentedKey(headers: Record<string, string | string[] | undefined>, url: URL): string | undefined {
+  const header = headers["x-goog-api-key"];
+  return (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key") ?? undefined;
+}
+
 function checkApiKey(expected: string | undefined, headers: Record<string, string | string[] | undefined>, url: URL): ReturnType<typeof invalidApiKeyError> | undefined {
   if (expected === undefined) return undefined;
-  const header = headers["x-goog-api-key"];
-  const given = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key") ?? undefined;
+  const given = presentedKey(headers, url);
   if (given === undefined || given === "") return missingApiKeyError();
   return given === expected ? undefined : invalidApiKeyError();
 }
@@ -107,7 +112,7 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
     }
     const script = planAnswer(parsed.parsed.neutral, "Gemini");
     if (script.error !== undefined) {
-      sendGoogleError(response, googleError(script.error.status, script.error.message, detailsFor(script.error.status)));
+      sendGoogleError(response, googleError(script.error.status, withPresentedCredential(script.error.message, presentedKey(request.headers, url)), detailsFor(script.error.status)));
       return;
     }
     const context: RenderContext = { script, model, responseId: newResponseId(), includeThoughts: parsed.parsed.includeThoughts };

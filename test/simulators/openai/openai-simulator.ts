@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { planAnswer, sleep } from "../shared/scenario.js";
+import { planAnswer, sleep, withPresentedCredential } from "../shared/scenario.js";
 import { startSimulatorServer, writeSseEvent, type RunningSimulator, type SimulatorHandler } from "../shared/simulator-server.js";
 import { MID_STREAM_ERROR, openAIError, sendOpenAIError } from "./openai-errors.js";
 import { parseOpenAIRequest } from "./parse-openai-request.js";
@@ -112,7 +112,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
     }
     const script = planAnswer(parsed.parsed.neutral, "OpenAI");
     if (script.error !== undefined) {
-      sendOpenAIError(response, { status: script.error.status, error: openAIError(script.error.status, script.error.message), requestId });
+      sendOpenAIError(response, { status: script.error.status, error: openAIError(script.error.status, withPresentedCredential(script.error.message, request.headers.authorization)), requestId });
       return;
     }
     const context: RenderContext = {

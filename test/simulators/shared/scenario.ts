@@ -13,8 +13,18 @@
  * - `[[words:200]]` the answer is 200 words, one word per chunk;
  * - `[[delay:50]]` wait 50 ms before each chunk (and before a non-streamed answer);
  * - `[[cached:40]]` 40 of the prompt tokens are reported as cache reads;
- * - `[[parallel]]` with tools, the first tool is called twice in one turn.
+ * - `[[parallel]]` with tools, the first tool is called twice in one turn;
+ * - `[[leak-key:400]]` the upstream refuses with that status and a message quoting the credential it was sent,
+ *   as some servers do ("Incorrect API key provided: Bearer sk-…"), to test that the gateway never relays it.
  */
+
+/** Stands in a script's error message for the credential the request carried; see `withPresentedCredential`. */
+export const PRESENTED_CREDENTIAL = "{presented-credential}";
+
+/** The error message with the credential the simulator was sent (as the client sent it) put in. */
+export function withPresentedCredential(message: string, credential: string | undefined): string {
+  return message.replaceAll(PRESENTED_CREDENTIAL, credential ?? "");
+}
 
 export interface NeutralMessage {
   role: "system" | "user" | "assistant" | "tool";
@@ -131,6 +141,10 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
   const errorStatus = directives.get("error");
   if (errorStatus !== undefined) {
     return { ...base, error: { status: errorStatus, message: `Simulated upstream error ${errorStatus}` } };
+  }
+  const leakStatus = directives.get("leak-key");
+  if (leakStatus !== undefined) {
+    return { ...base, error: { status: leakStatus, message: `Incorrect API key provided: ${PRESENTED_CREDENTIAL}` } };
   }
 
   if (directives.has("reasoning") || request.wantsReasoning) {
