@@ -1,6 +1,17 @@
 import "reflect-metadata";
 import { startGateway } from "./app/gateway.js";
-import { loadConfig } from "./config/config.js";
+import { exitWithStartupFailure, wantsHelp } from "./cli/entry-point.js";
+import { CONFIG_VARIABLES, loadConfig } from "./config/config.js";
+
+const HELP = `usage: npm start            (or: node dist/src/main.js)
+
+Serves the gateway: REST under /api/v1, GraphQL and its WebSocket at /graphql, health at /healthz and /readyz.
+It takes no arguments; everything is configured through environment variables, validated at start:
+
+  ${CONFIG_VARIABLES.join(" ")}
+
+plus each provider's <PROVIDER>_API_KEY and <PROVIDER>_BASE_URL. The README's Configuration section says what
+each one means. Administer it with \`npm run --silent cli -- --help\`.`;
 
 /**
  * The composition root: read configuration, start the gateway, stop it gracefully on SIGTERM or SIGINT
@@ -46,7 +57,8 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", crash("unhandled rejection"));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (wantsHelp(process.argv.slice(2))) {
+  process.stdout.write(`${HELP}\n`);
+} else {
+  main().catch(exitWithStartupFailure);
+}

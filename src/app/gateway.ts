@@ -6,6 +6,7 @@ import { createCatalogService } from "../catalog/catalog-service.js";
 import { seedCatalogIfEmpty } from "../catalog/seed.js";
 import type { DatabaseHandle } from "../db/client.js";
 import { openDatabase } from "../db/client.js";
+import { StartupError } from "../core/errors.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
@@ -108,15 +109,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await dispatcher.close().catch(() => {});
+    if (options.database === undefined) await database.close().catch(() => {});
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new StartupError(`Port ${config.PORT} on ${config.HOST} is already in use: stop what listens there, or set PORT to another port.`, { cause: error });
+    }
+    throw error;
+  }
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
   catalog.start();
   tenancy.sweeper.start();
   const port = (app.server.address() as AddressInfo).port;
+  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+  // A CLI started while this runs finds the address here and administers through the admin API.
+  database.dataFolderLock?.recordUrl(url);
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`,
+    url,
     port,
     app,
     services,

@@ -1,16 +1,15 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { importOpenRouterListing, OpenRouterListingError } from "../catalog/openrouter-import.js";
 import { CatalogFileError } from "../catalog/catalog-file.schema.js";
 import { loadConfig } from "../config/config.js";
 import { openDatabase } from "../db/client.js";
+import { exitWithStartupFailure, isEntryPoint } from "./entry-point.js";
 
 const USAGE = `usage: npm run catalog:import -- <url-or-file> [--provider <slug>]
 
 Imports an OpenRouter-compatible /models listing (e.g. https://openrouter.ai/api/v1/models) into the catalog
 of DATABASE_URL, or of the PGlite database in DATA_DIR, migrating it first. Every listed model becomes an
 endpoint of --provider (default "openrouter"); "author/slug:free" entries become free endpoints. Running it
-again with the same listing changes nothing. With PGlite, stop the gateway first: one process at a time.`;
+again with the same listing changes nothing. With PGlite, stop the gateway first: only one process can open its data folder.`;
 
 /** Where the command writes; tests capture it. */
 export interface CommandOutput {
@@ -52,7 +51,7 @@ export async function runCatalogImport(
     return parsed === USAGE && argv.some((argument) => argument === "--help" || argument === "-h") ? 0 : 2;
   }
   const config = loadConfig(options.env ?? process.env);
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2 });
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2, role: "catalog-import" });
   try {
     await database.migrate();
     const result = await importOpenRouterListing(database.db, { source: parsed.source, provider: parsed.provider, fetch: options.fetch });
@@ -73,16 +72,6 @@ export async function runCatalogImport(
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  process.exitCode = await runCatalogImport(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) {
+  process.exitCode = await runCatalogImport(process.argv.slice(2)).catch(exitWithStartupFailure);
 }

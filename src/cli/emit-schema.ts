@@ -4,6 +4,7 @@ import { printSchema } from "graphql";
 import { projectPath } from "../config/project-root.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+import { isEntryPoint, wantsHelp } from "./entry-point.js";
 
 /** Writes schema/schema.graphql from the type-graphql classes; run by `npm run build`. */
 export async function printGatewaySchema(): Promise<string> {
@@ -13,7 +14,9 @@ export async function printGatewaySchema(): Promise<string> {
   return `${printSchema(schema)}\n`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url) && wantsHelp(process.argv.slice(2))) {
+  process.stdout.write("usage: node dist/src/cli/emit-schema.js\n\nWrites schema/schema.graphql from the type-graphql classes (npm run build runs it).\n");
+} else if (isEntryPoint(import.meta.url)) {
   const text = await printGatewaySchema();
   writeFileSync(projectPath("schema", "schema.graphql"), text);
   console.log(`wrote schema/schema.graphql (${text.length} bytes)`);

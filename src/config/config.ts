@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StartupError } from "../core/errors.js";
 
 /**
  * The gateway's configuration, read once from the environment and validated, so a typo fails at start with a
@@ -84,13 +85,16 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Every variable the configuration reads, for `--help`. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
+
 /** Parses configuration from an environment map; throws one error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
+    throw new StartupError(`Invalid configuration: ${problems}`);
   }
   return result.data;
 }

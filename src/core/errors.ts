@@ -76,3 +76,14 @@ export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   return new GatewayError("server", "Internal server error", { cause: error });
 }
+
+/**
+ * A refusal to start that the operator can fix (a bad variable, a port in use, a data folder held by another
+ * process): entry points print its message as one line, without a stack, and exit 1.
+ */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StartupError";
+  }
+}

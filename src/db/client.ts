@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { projectPath } from "../config/project-root.js";
+import { acquireDataFolderLock, type DataFolderLock } from "./data-folder-lock.js";
 import { PgliteWorkerClient } from "./pglite-worker-client.js";
 import * as schema from "./schema/index.js";
 
@@ -39,6 +40,8 @@ export interface DatabaseHandle {
   /** Runs a trivial query; used by `/readyz`. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: this process's exclusive lock on the data folder, held until `close`. */
+  dataFolderLock?: DataFolderLock;
 }
 
 export interface OpenDatabaseOptions {
@@ -49,6 +52,8 @@ export interface OpenDatabaseOptions {
   poolMax?: number;
   /** Called with every SQL statement; tests count statements with it. */
   onQuery?: (sql: string) => void;
+  /** What this process is, written into a PGlite folder's lock file for whoever is refused (default `gateway`). */
+  role?: string;
 }
 
 const MIGRATIONS_FOLDER = projectPath("migrations");
@@ -106,7 +111,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // charges and generation records, a few milliseconds each) do not stall the requests, and as a SCHED_BATCH
   // thread it does not take the CPU from them on a shared core either. Drizzle's PGlite driver calls only
   // `query` and `transaction`, which the worker client provides with PGlite's signatures.
-  const client = await PgliteWorkerClient.open(options.dataDir);
+  // One process per folder: a second PGlite on the same files damages them without an error.
+  const lock = options.dataDir.startsWith("memory://") ? undefined : acquireDataFolderLock(options.dataDir, options.role ?? "gateway");
+  let client: PgliteWorkerClient;
+  try {
+    client = await PgliteWorkerClient.open(options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const asPglite = client as unknown as PGlite;
   const db = drizzlePglite({ client: asPglite, schema, logger }) as unknown as Database;
   return {
@@ -117,6 +130,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ping: async () => {
       await client.query("select 1");
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+    ...(lock === undefined ? {} : { dataFolderLock: lock }),
   };
 }

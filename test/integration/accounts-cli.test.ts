@@ -95,5 +95,5 @@ describe("npm run cli", () => {
     const { stdout } = await promisify(execFile)(process.execPath, [tsx, projectPath("src", "cli", "admin.ts"), "accounts", "create", "--name", "From a shell"], { env });
     expect(JSON.parse(stdout)).toMatchObject({ name: "From a shell" });
     if (database.dataDir !== undefined) handle = await database.reopen();
-  });
+  }, 120_000);
 });

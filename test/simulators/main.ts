@@ -7,6 +7,14 @@ import { startOpenAISimulator } from "./openai/openai-simulator.js";
  * ports so a newcomer can try the whole gateway offline. They are simulators: answers are canned text, token
  * counts are estimates, nothing reaches a real provider. Prints the environment to start the gateway with.
  */
+const HELP = `usage: npm run simulate
+
+Starts simulated OpenAI (SIM_OPENAI_PORT, default 4010), Anthropic (SIM_ANTHROPIC_PORT, 4011) and Gemini
+(SIM_GEMINI_PORT, 4012) upstreams on 127.0.0.1 and prints the environment to point the gateway at them.`;
+if (process.argv.slice(2).some((argument) => argument === "--help" || argument === "-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const keys = { openai: "sk-simulated-openai", anthropic: "sk-ant-simulated", gemini: "simulated-gemini-key" };
 

@@ -1,17 +1,16 @@
 import { parseArgs } from "node:util";
-import type { AccountServices } from "../../accounts/account-services.js";
-import type { Principal } from "../../auth/principal.js";
 import type { Amount } from "../../billing/money.js";
 import { formatUsd, parseUsd } from "../../billing/money.js";
+import type { Principal } from "../../auth/principal.js";
+import type { AdminOperations } from "../admin-operations.js";
 
 /**
- * What every admin command gets: the account services on the configured database, the operator principal
- * the CLI acts as (whoever can run it can reach the database, so it administers everything), and an output.
+ * What every admin command gets: the operations, straight on the database or through a running gateway
+ * (the command does not know which), and an output.
  */
 export interface CommandContext {
-  services: AccountServices;
-  operator: Principal;
-  /** Prints one result as JSON (money as exact decimal strings). */
+  admin: AdminOperations;
+  /** Prints one result (JSON, money as exact decimal strings). */
   print(value: unknown): void;
 }
 
@@ -20,6 +19,7 @@ export type Command = (args: string[], context: CommandContext) => Promise<void>
 /** A usage mistake: printed with the command's help, exit code 2. */
 export class UsageError extends Error {}
 
+/** The operator the CLI acts as in direct mode: whoever can reach the database administers everything. */
 export const CLI_OPERATOR: Principal = { kind: "management", accountId: null, keyHash: "cli" };
 
 /** Parses `--name value` options; unknown options are a usage error. */

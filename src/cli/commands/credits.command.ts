@@ -12,24 +12,22 @@ const USAGE = [
 
 /** Money in and out: purchase, grant, refund, adjust, balance and auto top-up settings. */
 export const creditsCommand: Command = async ([action, ...args], context) => {
-  const { credits, ledger, autoTopUp } = context.services;
-  const operator = context.operator;
+  const { admin } = context;
   switch (action) {
     case "purchase": {
       const values = options(args, { account: { type: "string" }, amount: { type: "string" } });
-      const result = await credits.purchase(operator, { accountId: required(values.account, "account"), credits: usdOption(values.amount, "amount") });
-      context.print({ payment: result.payment, fee: result.fee.fee, standardFee: result.fee.standardFee, volumeDiscount: result.fee.discount, balance: result.balance });
+      context.print(await admin.purchaseCredits({ accountId: required(values.account, "account"), credits: usdOption(values.amount, "amount") }));
       return;
     }
     case "grant": {
       const values = options(args, { account: { type: "string" }, amount: { type: "string" }, reason: { type: "string" } });
-      context.print(await credits.grant(operator, { accountId: required(values.account, "account"), credits: usdOption(values.amount, "amount"), reason: values.reason }));
+      context.print(await admin.grantCredits({ accountId: required(values.account, "account"), credits: usdOption(values.amount, "amount"), reason: values.reason }));
       return;
     }
     case "refund": {
       const values = options(args, { payment: { type: "string" }, amount: { type: "string" }, reason: { type: "string" } });
       context.print(
-        await credits.refund(operator, {
+        await admin.refundPayment({
           paymentId: required(values.payment, "payment"),
           credits: values.amount === undefined ? undefined : usdOption(values.amount, "amount"),
           reason: values.reason,
@@ -39,20 +37,19 @@ export const creditsCommand: Command = async ([action, ...args], context) => {
     }
     case "adjust": {
       const values = options(args, { account: { type: "string" }, amount: { type: "string" }, reason: { type: "string" } });
-      context.print(await credits.adjust(operator, { accountId: required(values.account, "account"), amount: usdOption(values.amount, "amount"), reason: required(values.reason, "reason") }));
+      context.print(await admin.adjustCredits({ accountId: required(values.account, "account"), amount: usdOption(values.amount, "amount"), reason: required(values.reason, "reason") }));
       return;
     }
     case "balance": {
       const accountId = required(options(args, { account: { type: "string" } }).account, "account");
-      await context.services.accounts.get(operator, accountId);
-      context.print(await ledger.balanceOf(accountId));
+      context.print(await admin.balance(accountId));
       return;
     }
     case "top-up": {
       const values = options(args, { account: { type: "string" }, threshold: { type: "string" }, amount: { type: "string" }, disable: { type: "boolean" } });
       const disable = values.disable === true;
       context.print(
-        await autoTopUp.configure(operator, {
+        await admin.configureAutoTopUp({
           accountId: required(values.account, "account"),
           enabled: !disable,
           threshold: disable ? 0n : usdOption(values.threshold, "threshold"),

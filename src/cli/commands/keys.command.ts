@@ -28,7 +28,7 @@ const USAGE = [
 
 /** Keys: create (prints the plaintext once), list, show, update, disable, enable, delete. */
 export const keysCommand: Command = async ([action, ...args], context) => {
-  const { keys } = context.services;
+  const { admin } = context;
   switch (action) {
     case "create": {
       const values = options(args, {
@@ -40,7 +40,7 @@ export const keysCommand: Command = async ([action, ...args], context) => {
         "include-byok": { type: "boolean" },
         management: { type: "boolean" },
       });
-      const created = await keys.create(context.operator, {
+      const created = await admin.createKey({
         accountId: values.management === true ? null : required(values.account, "account"),
         kind: values.management === true ? "management" : "api",
         name: required(values.name, "name"),
@@ -49,25 +49,25 @@ export const keysCommand: Command = async ([action, ...args], context) => {
         includeByokInLimit: values["include-byok"] === true,
         expiresAt: dateOption(values.expires) ?? null,
       });
-      context.print({ key: created.plaintext, note: "Store this key now: it is not shown again.", ...created.key });
+      context.print(created);
       return;
     }
     case "list": {
       const values = options(args, { account: { type: "string" }, "include-disabled": { type: "boolean" } });
-      context.print(await keys.list(context.operator, { accountId: values.account, includeDisabled: values["include-disabled"] === true, offset: 0, limit: 1000 }));
+      context.print(await admin.listKeys({ ...(values.account === undefined ? {} : { accountId: values.account }), includeDisabled: values["include-disabled"] === true }));
       return;
     }
     case "show":
-      context.print(await keys.get(context.operator, required(options(args, { hash: { type: "string" } }).hash, "hash")));
+      context.print(await admin.getKey(required(options(args, { hash: { type: "string" } }).hash, "hash")));
       return;
     case "disable":
     case "enable":
-      context.print(await keys.update(context.operator, required(options(args, { hash: { type: "string" } }).hash, "hash"), { disabled: action === "disable" }));
+      context.print(await admin.updateKey(required(options(args, { hash: { type: "string" } }).hash, "hash"), { disabled: action === "disable" }));
       return;
     case "update": {
       const values = options(args, { hash: { type: "string" }, name: { type: "string" }, limit: { type: "string" }, reset: { type: "string" } });
       context.print(
-        await keys.update(context.operator, required(values.hash, "hash"), {
+        await admin.updateKey(required(values.hash, "hash"), {
           name: values.name,
           spendLimit: values.limit === undefined ? undefined : values.limit === "none" ? null : usdOption(values.limit, "limit"),
           limitReset: resetOption(values.reset),
@@ -77,8 +77,7 @@ export const keysCommand: Command = async ([action, ...args], context) => {
     }
     case "delete": {
       const hash = required(options(args, { hash: { type: "string" } }).hash, "hash");
-      await keys.delete(context.operator, hash);
-      context.print({ deleted: true, hash });
+      context.print(await admin.deleteKey(hash));
       return;
     }
     default:

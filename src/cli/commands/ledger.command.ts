@@ -9,7 +9,5 @@ export const ledgerCommand: Command = async (args, context) => {
   const first = Number(values.limit ?? 50);
   if (!Number.isInteger(first) || first < 1 || first > 500) throw new UsageError("--limit must be 1 to 500");
   const types = values.type === undefined ? undefined : (values.type.split(",") as LedgerEntryType[]);
-  const page = await context.services.ledgerQueries.entries(context.operator, { accountId, first, after: values.after, types });
-  const balance = await context.services.ledger.balanceOf(accountId);
-  context.print({ balance, entries: page.entries, nextCursor: page.endCursor });
+  context.print(await context.admin.ledger({ accountId, first, ...(values.after === undefined ? {} : { after: values.after }), ...(types === undefined ? {} : { types }) }));
 };

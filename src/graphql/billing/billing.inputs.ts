@@ -22,6 +22,18 @@ export class GrantCreditsInput {
   reason?: string | null;
 }
 
+@InputType({ description: "A correction by an operator: credits added (positive) or taken away (negative), with the reason." })
+export class AdjustCreditsInput {
+  @Field(() => ID)
+  accountId!: string;
+
+  @Field(() => DecimalScalar, { description: "USD, negative to take credits away; not zero." })
+  amount!: string;
+
+  @Field(() => String, { description: "Shown in the ledger; required, since an adjustment is a correction someone must explain." })
+  reason!: string;
+}
+
 @InputType({ description: "Give credits of a payment back to the payer (fees are not refunded)." })
 export class RefundPaymentInput {
   @Field(() => ID)

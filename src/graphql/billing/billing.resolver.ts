@@ -6,7 +6,7 @@ import type { GraphQLContext } from "../context.js";
 import { Account } from "../accounts/account.type.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 import { AutoTopUp } from "./auto-top-up.type.js";
-import { ConfigureAutoTopUpInput, GrantCreditsInput, PurchaseCreditsInput, RefundPaymentInput } from "./billing.inputs.js";
+import { AdjustCreditsInput, ConfigureAutoTopUpInput, GrantCreditsInput, PurchaseCreditsInput, RefundPaymentInput } from "./billing.inputs.js";
 import { LedgerEntryTypeEnum } from "./ledger-entry-type.enum.js";
 import { LedgerEntryConnection } from "./ledger-entry.type.js";
 import { DEFAULT_LEDGER_PAGE, MAX_LEDGER_PAGE_GRAPHQL, ledgerComplexity, toLedgerConnection } from "./ledger-page.js";
@@ -54,6 +54,14 @@ export class BillingResolver {
   async grantCredits(@Arg("input", () => GrantCreditsInput) input: GrantCreditsInput, @Ctx() context: GraphQLContext): Promise<Account> {
     const principal = requirePrincipal(context.principal);
     await context.services.credits.grant(principal, { accountId: input.accountId, credits: fromDecimal(input.amount, "amount"), reason: input.reason ?? undefined });
+    return Account.from(await context.services.accounts.get(principal, input.accountId));
+  }
+
+  @Authorized(Role.Management)
+  @Mutation(() => Account, { description: "Adds or takes away credits as a correction, with a reason in the ledger (operators only)." })
+  async adjustCredits(@Arg("input", () => AdjustCreditsInput) input: AdjustCreditsInput, @Ctx() context: GraphQLContext): Promise<Account> {
+    const principal = requirePrincipal(context.principal);
+    await context.services.credits.adjust(principal, { accountId: input.accountId, amount: fromDecimal(input.amount, "amount"), reason: input.reason });
     return Account.from(await context.services.accounts.get(principal, input.accountId));
   }
 
