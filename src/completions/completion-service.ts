@@ -60,6 +60,15 @@ export interface CompletionRun {
   signal?: AbortSignal;
   /** The generation id to use, when the caller must know it before the answer starts (the X-Generation-Id header). */
   generationId?: string;
+  /** Who the calling app says it is, recorded on the generation. */
+  attribution?: AppAttribution;
+}
+
+/** OpenRouter's app attribution: the app's URL, its display name and the HTTP client, as the request sent them. */
+export interface AppAttribution {
+  httpReferer: string | null;
+  appTitle: string | null;
+  userAgent: string | null;
 }
 
 export interface CompletionService {
@@ -105,6 +114,7 @@ export function createCompletionService(options: {
       preferences: request.provider,
       usedParameters: request.usedParameters,
       isConfigured: (slug) => options.providers.isConfigured(slug),
+      configurationVariable: (slug) => options.providers.configurationVariable(slug),
     });
   }
 

@@ -114,6 +114,9 @@ export function createGenerationSettler(deps: {
       generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
       providerResponses: input.attempts,
       externalUser: input.request.user ?? null,
+      httpReferer: input.run.attribution?.httpReferer ?? null,
+      appTitle: input.run.attribution?.appTitle ?? null,
+      userAgent: input.run.attribution?.userAgent ?? null,
       errorMessage: input.error?.message ?? null,
       createdAt: new Date(input.receivedAt),
     });

@@ -4,7 +4,7 @@ import { systemClock } from "./clock.js";
 import type { CounterStore } from "./counter-store.js";
 import { createInProcessCounterStore } from "./in-process-counter-store.js";
 import type { LimitRule } from "./limit-rules.js";
-import { rulesForRequest } from "./limit-rules.js";
+import { counterKeys, freeDailyRule, rulesForRequest } from "./limit-rules.js";
 import type { LimitsConfig } from "./limits-config.js";
 import { limitsPolicy } from "./limits-config.js";
 import { rateLimitExceeded } from "./rate-limit-error.js";
@@ -69,6 +69,12 @@ export function createLimiterOnStore(options: {
         mode: "charge",
         rules: ticket.tokenCounters.map((counter) => ({ key: counter.key, windowMs: counter.windowMs, limit: 0, cost, increment: true, sliding: true })),
       });
+    },
+    async freeDailyQuota(input) {
+      const rule = { ...freeDailyRule(policy, counterKeys(policy.keyPrefix, input.accountId, "").freePerDay, input.purchasedTotal), cost: 0, increment: false };
+      const outcome = await store.apply({ now: clock.now(), mode: "admit", rules: [rule] });
+      const remaining = Math.min(rule.limit, outcome.results[0]?.remaining ?? rule.limit);
+      return { limit: rule.limit, used: rule.limit - remaining, remaining };
     },
     close: () => Promise.resolve(),
   };

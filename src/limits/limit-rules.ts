@@ -42,6 +42,21 @@ export function counterKeys(prefix: string, accountId: string, keyHash: string) 
 }
 
 /**
+ * The daily free-model quota of an account: its counter, and the limit its purchases unlock. Shared by
+ * admission and by `GET /key`'s `free_model_daily_requests`, which only reads it.
+ */
+export function freeDailyRule(policy: LimitsPolicy, key: string, purchasedTotal: AdmitRequest["purchasedTotal"]): Omit<LimitRule, "cost" | "increment"> {
+  const unlocked = purchasedTotal >= policy.unlockPurchase;
+  return {
+    name: unlocked ? "free-models-per-day-high-balance" : "free-models-per-day",
+    key,
+    windowMs: UTC_DAY_MS,
+    limit: unlocked ? policy.freePerDayAfterPurchase : policy.freePerDay,
+    sliding: false,
+  };
+}
+
+/**
  * Every limit that applies to one request. Minute limits are sliding windows; the daily free quota is a
  * fixed window keyed by UTC day. The daily counter is the same whatever the quota, so an account that buys
  * credits mid-day keeps what it used and gets the difference.
@@ -56,15 +71,7 @@ export function rulesForRequest(
   const requests = { cost: 1, increment: true };
   if (request.isFree) {
     rules.push({ name: "free-models-per-min", key: keys.freePerMinute(request.modelId), windowMs: MINUTE_MS, limit: policy.freePerMinute, sliding: true, ...requests });
-    const unlocked = request.purchasedTotal >= policy.unlockPurchase;
-    rules.push({
-      name: unlocked ? "free-models-per-day-high-balance" : "free-models-per-day",
-      key: keys.freePerDay,
-      windowMs: UTC_DAY_MS,
-      limit: unlocked ? policy.freePerDayAfterPurchase : policy.freePerDay,
-      sliding: false,
-      ...requests,
-    });
+    rules.push({ ...freeDailyRule(policy, keys.freePerDay, request.purchasedTotal), ...requests });
   }
   if (settings.key.requestsPerMinute !== null) {
     rules.push({ name: "key-requests-per-min", key: keys.keyRequests, windowMs: MINUTE_MS, limit: settings.key.requestsPerMinute, sliding: true, ...requests });

@@ -32,6 +32,13 @@ export interface AdmissionTicket {
   readonly tokenCounters: readonly TokenCounter[];
 }
 
+/** Requests to `:free` models today: the account's limit, what it used and what is left. */
+export interface FreeDailyQuota {
+  limit: number;
+  used: number;
+  remaining: number;
+}
+
 /**
  * Rate limits and free-tier quotas, checked before a request is routed. One implementation keeps counters
  * in process (one instance), the other in Redis so every instance sharing it enforces one global limit.
@@ -51,6 +58,8 @@ export interface RateLimiter {
    * is over its limit.
    */
   recordTokens(ticket: AdmissionTicket, tokens: number): Promise<void>;
+  /** The account's daily `:free` model quota today (UTC), read without counting anything. */
+  freeDailyQuota(input: { accountId: string; purchasedTotal: Amount }): Promise<FreeDailyQuota>;
   /** Releases timers; the Redis connection belongs to whoever created it. */
   close(): Promise<void>;
 }

@@ -64,6 +64,8 @@ export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
 export interface ProviderRegistry {
   /** Whether the environment holds what this provider needs (its key, or for a local server its URL). */
   isConfigured(slug: string): boolean;
+  /** The variable to set to configure a provider: its API key, or for a local server its base URL. */
+  configurationVariable(slug: string): string | undefined;
   /**
    * A model of a configured provider. Throws `no_provider` for an unknown or unconfigured provider, naming
    * the environment variable to set.
@@ -82,6 +84,11 @@ export interface ProviderRegistryOptions {
   dispatcher: Dispatcher;
   generateId: () => string;
   timeouts?: ProviderSettings["timeouts"];
+}
+
+/** What configures a provider: its key, or for a server that needs none (a local one) its base URL. */
+function variableOf(definition: ProviderDefinition): string {
+  return definition.requiresApiKey ? definition.apiKeyEnv : definition.baseUrlEnv;
 }
 
 /** Builds models from environment configuration. Settings are read once, when the registry is created. */
@@ -113,6 +120,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
 
   return {
     isConfigured: (slug) => settingsBySlug.get(slug)?.settings !== undefined,
+    configurationVariable: (slug) => {
+      const definition = settingsBySlug.get(slug)?.definition;
+      return definition === undefined ? undefined : variableOf(definition);
+    },
     configuredProviders: () => [...settingsBySlug.values()].filter((entry) => entry.settings !== undefined).map((entry) => entry.definition.slug),
     knownProviders: () => [...settingsBySlug.keys()],
     languageModel(slug, providerModelId) {
@@ -121,7 +132,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         throw new GatewayError("no_provider", `Unknown provider "${slug}"`, { metadata: { provider_name: slug } });
       }
       if (entry.settings === undefined) {
-        const variable = entry.definition.requiresApiKey ? entry.definition.apiKeyEnv : entry.definition.baseUrlEnv;
+        const variable = variableOf(entry.definition);
         throw new GatewayError("no_provider", `Provider "${slug}" is not configured: set ${variable}`, {
           metadata: { provider_name: slug, env: variable },
         });

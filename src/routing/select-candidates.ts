@@ -37,6 +37,8 @@ export function selectCandidates(options: {
   preferences: ProviderPreferences;
   usedParameters: readonly string[];
   isConfigured: (providerSlug: string) => boolean;
+  /** The environment variable that configures a provider (its key, or a local server's base URL). */
+  configurationVariable: (providerSlug: string) => string | undefined;
 }): RouteCandidate[] {
   const { preferences } = options;
   const filters = preferenceFilters(preferences, options.snapshot);
@@ -82,7 +84,11 @@ export function selectCandidates(options: {
     const configured = endpoints.filter((endpoint) => options.isConfigured(endpoint.providerSlug));
     for (const endpoint of endpoints) if (!options.isConfigured(endpoint.providerSlug)) unconfigured.add(endpoint.providerSlug);
     if (configured.length === 0) {
-      reasons.push(`No provider is configured for ${requested} (needs one of: ${[...new Set(endpoints.map((e) => e.providerSlug))].join(", ")})`);
+      const needed = [...new Set(endpoints.map((endpoint) => endpoint.providerSlug))].map((slug) => {
+        const variable = options.configurationVariable(slug);
+        return variable === undefined ? slug : `${variable} (${slug})`;
+      });
+      reasons.push(`No provider is configured for ${requested}: set ${needed.join(" or ")}`);
       continue;
     }
     const order = preferences.order ?? [];
@@ -104,8 +110,9 @@ export function selectCandidates(options: {
   if (candidates.length > 0) return preferences.allowFallbacks ? candidates : candidates.slice(0, 1);
   if (!anyModelKnown) throw invalidRequest(reasons.join("; "), "model", { error_type: "model_not_found" });
   if (unconfigured.size > 0 && reasons.every((reason) => reason.startsWith("No provider is configured"))) {
-    throw new GatewayError("no_provider", `${reasons.join("; ")}. Set the provider's API key (see the README's provider table).`, {
-      metadata: { providers: [...unconfigured] },
+    const variables = [...unconfigured].map((slug) => options.configurationVariable(slug)).filter((variable) => variable !== undefined);
+    throw new GatewayError("no_provider", `${reasons.join("; ")}, then restart the gateway (see the README's provider table).`, {
+      metadata: { providers: [...unconfigured], env: variables },
     });
   }
   throw new GatewayError("not_found", reasons.join("; "), { metadata: { error_type: "no_endpoints" } });

@@ -180,8 +180,10 @@ describe("routing", () => {
   it("says which provider to configure when no configured provider serves the model (503)", async () => {
     const response = await postJson(url(CHAT), { model: "mistralai/mistral-large", messages: [{ role: "user", content: "hi" }] }, key.apiKey);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { error: { message: string } };
+    const body = (await response.json()) as { error: { message: string; metadata: { env: string[] } } };
     expect(body.error.message).toContain("mistral");
+    expect(body.error.message).toContain("set MISTRAL_API_KEY (mistral)");
+    expect(body.error.metadata.env).toEqual(["MISTRAL_API_KEY"]);
     expectOpenRouterResponse(CHAT, "post", 503, body);
   });
 

@@ -165,6 +165,18 @@ export function limiterContract(name: string, create: LimiterFactory): void {
       expect(again.headers?.["X-RateLimit-Reset"]).toBe(String(NEXT_MIDNIGHT + 86_400_000));
     });
 
+    it("reports the day's quota without counting anything: limit, used and remaining, raised by purchases", async () => {
+      const { limiter, clock } = setup();
+      const account = request().accountId;
+      expect(await limiter.freeDailyQuota({ accountId: account, purchasedTotal: 0n })).toEqual({ limit: 50, used: 0, remaining: 50 });
+      expect(await admitTimes(limiter, 7, models)).toBe(7);
+      expect(await limiter.freeDailyQuota({ accountId: account, purchasedTotal: 0n })).toEqual({ limit: 50, used: 7, remaining: 43 });
+      expect(await limiter.freeDailyQuota({ accountId: account, purchasedTotal: 0n })).toEqual({ limit: 50, used: 7, remaining: 43 });
+      expect(await limiter.freeDailyQuota({ accountId: account, purchasedTotal: 10_000_000_000_000n })).toEqual({ limit: 1000, used: 7, remaining: 993 });
+      clock.set(NEXT_MIDNIGHT);
+      expect(await limiter.freeDailyQuota({ accountId: account, purchasedTotal: 0n })).toEqual({ limit: 50, used: 0, remaining: 50 });
+    });
+
     it("does not count paid requests against the free quotas", async () => {
       const { limiter } = setup();
       expect(await admitTimes(limiter, 100, () => request({ isFree: false, modelId: "openai/gpt-4o" }))).toBe(100);

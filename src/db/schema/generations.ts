@@ -45,6 +45,10 @@ export const generations = pgTable(
     generationTimeMs: integer("generation_time_ms").notNull().default(0),
     providerResponses: jsonb("provider_responses").$type<ProviderAttempt[]>().notNull().default([]),
     externalUser: text("external_user"),
+    /** App attribution sent with the request (`HTTP-Referer`, `X-Title` or `X-OpenRouter-Title`, `User-Agent`), truncated. */
+    httpReferer: text("http_referer"),
+    appTitle: text("app_title"),
+    userAgent: text("user_agent"),
     errorMessage: text("error_message"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

@@ -8,6 +8,17 @@ import { requirePrincipal } from "./serve-completion.js";
 
 const query = z.object({ id: z.string().min(1) });
 
+/** The scheme and host of the app's URL (`HTTP-Referer`), or "" when it sent none or it is not a URL. */
+function originOf(referer: string | null): string {
+  if (referer === null) return "";
+  try {
+    const origin = new URL(referer).origin;
+    return origin === "null" ? "" : origin;
+  } catch {
+    return "";
+  }
+}
+
 /** OpenRouter's generation object. https://openrouter.ai/docs/api-reference/get-a-generation */
 export function generationBody(row: GenerationRow, providerName: (slug: string) => string): Record<string, unknown> {
   return {
@@ -40,9 +51,11 @@ export function generationBody(row: GenerationRow, providerName: (slug: string) 
     api_type: row.apiType,
     streamed: row.streamed,
     cancelled: row.cancelled,
-    origin: "",
-    http_referer: null,
-    user_agent: null,
+    origin: originOf(row.httpReferer),
+    http_referer: row.httpReferer,
+    user_agent: row.userAgent,
+    /** Not in OpenRouter's object (it keeps titles per registered app): the `X-Title` the request sent. */
+    app_title: row.appTitle,
     external_user: row.externalUser,
     tokens_prompt: row.tokensPrompt,
     tokens_completion: row.tokensCompletion,

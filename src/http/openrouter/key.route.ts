@@ -7,6 +7,12 @@ import { usageFields } from "./serialize-key.js";
 /** OpenRouter's legacy `rate_limit` object: "Will always return -1", kept because clients still read it. */
 const LEGACY_RATE_LIMIT = { requests: -1, interval: "10s", note: "This field is deprecated and safe to ignore." };
 
+/**
+ * Fields OpenRouter's SDK requires that a self-hosted gateway has no value for: no organisations, and no
+ * restriction on the data regions a key's requests may be served in.
+ */
+const SINGLE_TENANT_FIELDS = { organization_id: null, allowed_data_regions: ["global"] };
+
 const NO_USAGE = {
   usage: 0,
   usage_daily: 0,
@@ -20,7 +26,8 @@ const NO_USAGE = {
 
 /**
  * `GET /api/v1/key`: the calling key, of any kind: label, limit and what is left of it, usage in the current
- * UTC day, week (from Monday) and month, and whether its account has never bought credits (`is_free_tier`).
+ * UTC day, week (from Monday) and month, whether its account has never bought credits (`is_free_tier`), and its
+ * account's `:free` model requests today against the daily quota (`free_model_daily_requests`).
  * The MANAGEMENT_KEY bootstrap key, which is not stored, reports itself with no limit and no usage.
  */
 export function registerKeyRoute(app: FastifyInstance, services: GatewayServices): void {
@@ -42,11 +49,16 @@ export function registerKeyRoute(app: FastifyInstance, services: GatewayServices
           creator_user_id: null,
           expires_at: null,
           rate_limit: LEGACY_RATE_LIMIT,
+          ...SINGLE_TENANT_FIELDS,
+          free_model_daily_requests: { limit: 0, used: 0, remaining: 0 },
+          workspace_id: null,
         },
       };
     }
     const view = await services.keys.get(principal, principal.keyHash);
     const purchased = view.accountId === null ? 0n : await services.ledger.totalPurchased(view.accountId);
+    const freeToday =
+      view.accountId === null ? { limit: 0, used: 0, remaining: 0 } : await services.limits.freeDailyQuota({ accountId: view.accountId, purchasedTotal: purchased });
     return {
       data: {
         label: view.label,
@@ -61,6 +73,9 @@ export function registerKeyRoute(app: FastifyInstance, services: GatewayServices
         creator_user_id: view.creatorUserId,
         expires_at: view.expiresAt?.toISOString() ?? null,
         rate_limit: LEGACY_RATE_LIMIT,
+        ...SINGLE_TENANT_FIELDS,
+        free_model_daily_requests: freeToday,
+        workspace_id: view.accountId,
       },
     };
   });

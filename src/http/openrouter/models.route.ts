@@ -50,4 +50,11 @@ export function registerModelsRoute(app: FastifyInstance, services: GatewayServi
       links: { next: hasMore ? nextLink(request.url, offset, limit) : null },
     };
   });
+
+  /** `GET /api/v1/models/count`: how many listings `GET /models` would return for the same filters. */
+  app.get("/models/count", async (request): Promise<{ data: { count: number } }> => {
+    const { options } = parseModelsQuery(request.query, providerResolver(services));
+    const page = await listModels(services.database.db, { ...options, offset: 0, limit: 1 });
+    return { data: { count: page.totalCount } };
+  });
 }

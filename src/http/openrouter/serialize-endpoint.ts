@@ -22,8 +22,27 @@ export interface OpenRouterEndpoint {
   uptime_last_30m: null;
   uptime_last_1d: null;
   supports_implicit_caching: boolean;
+  supports_tool_choice: ToolChoiceSupport;
   latency_last_30m: null;
   throughput_last_30m: null;
+}
+
+/** Which `tool_choice` values the endpoint honours, as OpenRouter's SDK requires on every endpoint. */
+export interface ToolChoiceSupport {
+  auto: boolean;
+  none: boolean;
+  required: boolean;
+  function: boolean;
+}
+
+/**
+ * From the endpoint's supported parameters: with `tools`, `auto` and `none` always work (they mean "decide" and
+ * "send no tools"); forcing a call (`required`, a named function) needs `tool_choice` itself.
+ */
+function toolChoiceSupport(supportedParameters: readonly string[]): ToolChoiceSupport {
+  const tools = supportedParameters.includes("tools");
+  const forcing = tools && supportedParameters.includes("tool_choice");
+  return { auto: tools, none: tools, required: forcing, function: forcing };
 }
 
 /** `GET /api/v1/models/{author}/{slug}/endpoints`'s `data`: OpenRouter's `ListEndpointsResponse`. */
@@ -68,6 +87,7 @@ function serializeEndpoint(resolved: ResolvedModel, endpoint: SnapshotEndpoint):
     // A cache-read price without a cache-write price is a provider that caches on its own (OpenAI, DeepSeek,
     // Gemini); providers that bill writes (Anthropic) need explicit cache_control breakpoints.
     supports_implicit_caching: endpoint.pricing.inputCacheRead > 0n && endpoint.pricing.inputCacheWrite === 0n,
+    supports_tool_choice: toolChoiceSupport(endpoint.supportedParameters),
     latency_last_30m: null,
     throughput_last_30m: null,
   };

@@ -29,6 +29,8 @@ export interface OpenRouterKeyInfo {
   updated_at: string | null;
   expires_at: string | null;
   creator_user_id: string | null;
+  /** OpenRouter's partner-defined identity of a key; keys here have none. */
+  external_user: string | null;
   /** Our accounts play the part of OpenRouter's workspaces. */
   workspace_id: string;
 }
@@ -66,6 +68,7 @@ export function serializeKeyInfo(view: KeyView): OpenRouterKeyInfo {
     updated_at: view.updatedAt.toISOString(),
     expires_at: view.expiresAt?.toISOString() ?? null,
     creator_user_id: view.creatorUserId,
+    external_user: null,
     workspace_id: view.accountId ?? "",
   };
 }

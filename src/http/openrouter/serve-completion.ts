@@ -3,12 +3,13 @@ import type { GatewayServices } from "../../app/services.js";
 import type { Principal } from "../../auth/principal.js";
 import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
-import type { CompletionStream } from "../../completions/completion-service.js";
+import type { CompletionRun, CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
 import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/reasoning-details.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { sendError } from "../error-envelope.js";
+import { appAttribution } from "./app-attribution.js";
 import { chatChunk, chatCompletionBody, errorChunk, openAIFinishReason, textChunk, textCompletionBody, usageChunk } from "./chat-response.js";
 import { SseResponse } from "./sse-response.js";
 
@@ -40,27 +41,27 @@ export async function serveCompletion(services: GatewayServices, request: Fastif
   const chatRequest = parseChatRequest(request.body, apiType);
   const signal = clientGoneSignal(reply);
   const generationId = newGenerationId();
+  const attribution = appAttribution(request);
   if (!chatRequest.stream) {
-    const result = await services.completions.generate(chatRequest, { principal, signal, generationId });
+    const result = await services.completions.generate(chatRequest, { principal, signal, generationId, attribution });
     return reply
       .header("x-generation-id", result.generationId)
       .send(apiType === "chat" ? chatCompletionBody(result) : textCompletionBody(result));
   }
-  return streamCompletion({ services, reply, chatRequest, principal, signal, generationId });
+  return streamCompletion({ services, reply, chatRequest, run: { principal, signal, generationId, attribution } });
 }
 
 async function streamCompletion(input: {
   services: GatewayServices;
   reply: FastifyReply;
   chatRequest: ChatRequest;
-  principal: Principal;
-  signal: AbortSignal;
-  generationId: string;
+  run: CompletionRun & { generationId: string };
 }): Promise<unknown> {
   const { services, reply } = input;
-  const sse = new SseResponse(reply, { "x-generation-id": input.generationId });
+  const generationId = input.run.generationId;
+  const sse = new SseResponse(reply, { "x-generation-id": generationId });
   const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
-  const pending = services.completions.stream(input.chatRequest, { principal: input.principal, signal: input.signal, generationId: input.generationId });
+  const pending = services.completions.stream(input.chatRequest, input.run);
 
   // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does.
   const interval = services.config.STREAM_KEEPALIVE_MS;
@@ -74,7 +75,7 @@ async function streamCompletion(input: {
   } catch (error) {
     clearTimeout(keepAlive);
     if (!sse.headersSent) return sendError(reply, error);
-    sse.data(errorChunk({ generationId: input.generationId, model: input.chatRequest.models[0] ?? "", providerName: "", providerSlug: "", created: Math.floor(Date.now() / 1000) }, toGatewayError(error), object));
+    sse.data(errorChunk({ generationId, model: input.chatRequest.models[0] ?? "", providerName: "", providerSlug: "", created: Math.floor(Date.now() / 1000) }, toGatewayError(error), object));
     sse.done();
     return reply;
   }
