@@ -13,7 +13,12 @@
  * - `[[words:200]]` the answer is 200 words, one word per chunk;
  * - `[[delay:50]]` wait 50 ms before each chunk (and before a non-streamed answer);
  * - `[[cached:40]]` 40 of the prompt tokens are reported as cache reads;
- * - `[[parallel]]` with tools, the first tool is called twice in one turn.
+ * - `[[parallel]]` with tools, the first tool is called twice in one turn;
+ * - `[[ignore-max-tokens]]` the answer is not cut at `max_tokens` (as local servers that ignore it do), and its
+ *   usage reports every token;
+ * - `[[dense]]` the prompt is counted at one token per UTF-8 byte (the densest a tokenizer can be) of every
+ *   message's text, tool output and tool definition (name and parameters as JSON), plus each message's 4;
+ * - `[[image-tokens:1600]]` with `[[dense]]`, each image counts that many prompt tokens (default 1,600).
  */
 
 export interface NeutralMessage {
@@ -21,6 +26,8 @@ export interface NeutralMessage {
   text: string;
   /** For tool results: the output text. */
   toolOutput?: string;
+  /** How many images the message carries. */
+  images?: number;
 }
 
 export interface NeutralTool {
@@ -77,6 +84,16 @@ export function countPromptTokens(messages: NeutralMessage[]): number {
   return tokens;
 }
 
+/** The densest prompt count: one token per UTF-8 byte of text and tool definitions, `imageTokens` per image. */
+function countDensePromptTokens(request: NeutralRequest, imageTokens: number): number {
+  let tokens = 0;
+  for (const message of request.messages) {
+    tokens += 4 + Buffer.byteLength(message.text + (message.toolOutput ?? ""), "utf8") + (message.images ?? 0) * imageTokens;
+  }
+  for (const tool of request.tools) tokens += Buffer.byteLength(tool.name + JSON.stringify(tool.parameters), "utf8");
+  return tokens;
+}
+
 /** Splits text into stream chunks of one word each (the space travels with the next word). */
 function wordChunks(text: string): string[] {
   const words = text.split(" ");
@@ -117,7 +134,7 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
   const userText = lastUser?.text ?? "";
   const directives = directivesOf(userText);
   const cleanUserText = userText.replace(DIRECTIVE, "").trim();
-  const promptTokens = countPromptTokens(request.messages);
+  const promptTokens = directives.has("dense") ? countDensePromptTokens(request, directives.get("image-tokens") ?? 1600) : countPromptTokens(request.messages);
   const delayMs = directives.get("delay") ?? 0;
   const base: Script = {
     reasoningChunks: [],
@@ -166,7 +183,7 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
       text = `Hello! This is the simulated ${providerLabel} model ${request.model}.`;
     }
     let chunks = request.responseFormat.type === "text" ? wordChunks(text) : [text];
-    if (request.maxTokens !== undefined && chunks.length > request.maxTokens) {
+    if (request.maxTokens !== undefined && chunks.length > request.maxTokens && !directives.has("ignore-max-tokens")) {
       chunks = chunks.slice(0, request.maxTokens);
       base.finish = "length";
     }
