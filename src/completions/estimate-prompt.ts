@@ -77,7 +77,8 @@ function fileTokenBound(part: FilePart): number {
   return bytes;
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+/** Any character outside ASCII (NFKC leaves ASCII as it is, so ASCII text skips the normalisation). */
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** The most tokens `text` can be: its UTF-8 bytes, or those of its NFKC form when that is longer. */
 export function textTokenBound(text: string): number {

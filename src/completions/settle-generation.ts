@@ -33,8 +33,9 @@ export interface SettleInput {
 }
 
 /**
- * The end of every generation: exact tokens (the provider's count, or for a cut stream the deltas seen), the
- * exact charge at the endpoint's prices, the generation record, then the ledger write and the token count for
+ * The end of every generation: exact tokens (the provider's count, or for a cut stream the output counted), the
+ * exact charge at the endpoint's prices capped at the hold (an overshoot past it is logged and recorded as
+ * `overshoot_tokens` and `uncharged_cost`, never charged), the generation record, then the ledger write and the token count for
  * rate limits. The charge is final before the answer leaves; the ledger is written just after, so callers
  * never wait for its disk write, and `drain` lets shutdown (and tests) wait for the writes in flight.
  */
