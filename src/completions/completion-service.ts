@@ -123,10 +123,12 @@ export function createCompletionService(options: {
     let lastError: GatewayError | undefined;
     const prompt = estimatePrompt(request.options);
     for (const candidate of candidates) {
-      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt });
+      const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
+      const outputCeiling = model.outputTokenCeiling?.(request.options);
+      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling });
       const attempt: Attempt = {
         candidate,
-        model: options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId),
+        model,
         hold,
         cover,
         prompt,

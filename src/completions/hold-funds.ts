@@ -24,10 +24,13 @@ export async function holdFunds(input: {
   endpoint: SnapshotEndpoint;
   /** `estimatePrompt` of the request. */
   prompt: PromptEstimate;
+  /** The adapter's `outputTokenCeiling` for the request, when it asks the provider for more than `max_tokens`. */
+  outputCeiling: number | undefined;
 }): Promise<{ hold: HeldFunds; cover: HoldCover }> {
   const { endpoint, request, prompt } = input;
   const promptTokens = Math.min(prompt.tokenBound, endpoint.contextLength);
-  const maxOutput = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - promptTokens);
+  const allowed = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - promptTokens);
+  const maxOutput = Math.max(allowed, input.outputCeiling ?? 0);
   const maxCost = maximumCost({ promptTokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
   try {
     const hold = await input.billing.hold(input.principal, maxCost);

@@ -191,6 +191,21 @@ describe.each(LEASE_CONFIGS)("holds are upper bounds, $name", ({ config }) => {
     }, 180_000);
   });
 
+  it("holds what an adapter asks for beyond max_tokens (Anthropic's thinking budget): a thinking stream is neither cut nor left uncharged", async () => {
+    const body = { model: "anthropic/claude-haiku-4.5", stream: true, max_tokens: 4, reasoning: { enabled: true }, messages: [{ role: "user", content: "[[words:4]] think first" }] };
+    const key = await createFundedKey(gateway, { usd: "1" });
+    const transcript = await readSse(await postJson(url("/api/v1/chat/completions"), body, key.apiKey));
+    expect(transcript.status).toBe(200);
+    const choices = transcript.chunks.flatMap((chunk) => (chunk.choices as Array<{ delta?: { content?: string; reasoning?: string }; finish_reason?: string | null }>) ?? []);
+    expect(choices.map((choice) => choice.delta?.reasoning ?? "").join("")).toBe("Let me think about this step by step.");
+    expect(choices.map((choice) => choice.delta?.content ?? "").join("")).toBe("word1 word2 word3 word4");
+    const usage = transcript.chunks.at(-1)?.usage as { completion_tokens: number };
+    // Eight reasoning tokens and four words: past max_tokens, within the max_tokens the adapter sent.
+    expect(usage.completion_tokens).toBe(12);
+    const [row] = await generationsOf(key.accountId);
+    expect(row).toMatchObject({ finishReason: "stop", overshootTokens: 0, unchargedCost: 0n });
+  }, 120_000);
+
   describe.each([
     { model: "openai/gpt-4o-mini", upstream: "OpenAI" },
     { model: "anthropic/claude-haiku-4.5", upstream: "Anthropic" },
