@@ -84,7 +84,7 @@ export function capCostParts(parts: CostParts, cap: Amount): CostParts {
 }
 
 /**
- * The most a request can cost before it runs: the prompt estimate at the dearest prompt rate plus every
+ * The most a request can cost before it runs: the prompt's upper bound at the dearest prompt rate plus every
  * allowed output token at the dearest completion rate. Reserved up front so concurrent requests cannot spend
  * more than the balance.
  */

@@ -77,13 +77,12 @@ function fileTokenBound(part: FilePart): number {
   return bytes;
 }
 
-/** Any character outside ASCII (NFKC leaves ASCII as it is, so ASCII text skips the normalisation). */
-const NON_ASCII = /[^\p{ASCII}]/u;
-
 /** The most tokens `text` can be: its UTF-8 bytes, or those of its NFKC form when that is longer. */
 export function textTokenBound(text: string): number {
   const bytes = Buffer.byteLength(text, "utf8");
-  if (!NON_ASCII.test(text)) return bytes;
+  // As many bytes as UTF-16 units means pure ASCII (anything else takes more bytes than units), which NFKC
+  // leaves as it is: most prompts skip the normalisation.
+  if (bytes === text.length) return bytes;
   return Math.max(bytes, Buffer.byteLength(text.normalize("NFKC"), "utf8"));
 }
 
