@@ -29,7 +29,9 @@ export async function holdFunds(input: {
 }): Promise<{ hold: HeldFunds; cover: HoldCover }> {
   const { endpoint, request, prompt } = input;
   const promptTokens = Math.min(prompt.tokenBound, endpoint.contextLength);
-  const allowed = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - promptTokens);
+  // Without a limit, the context left after the likely prompt (not its bound, which would leave an honest long
+  // answer less room than the provider gives it, and the stream would be cut short).
+  const allowed = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
   const maxOutput = Math.max(allowed, input.outputCeiling ?? 0);
   const maxCost = maximumCost({ promptTokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
   try {
