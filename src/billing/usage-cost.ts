@@ -73,7 +73,18 @@ export function chargedParts(options: { tokens: BilledTokens; pricing: EndpointP
 }
 
 /**
- * The most a request can cost before it runs: the prompt estimate at the dearest prompt rate plus every
+ * A cost no larger than `cap` (the request's hold): the input side first, then whatever is left of the output
+ * side, so the two parts still add up to what is charged. An upstream that reports more than it was allowed
+ * (a server that ignores `max_tokens`) can never take an account past what was held for the request.
+ */
+export function capCostParts(parts: CostParts, cap: Amount): CostParts {
+  if (parts.prompt + parts.completion <= cap) return parts;
+  const prompt = parts.prompt < cap ? parts.prompt : cap;
+  return { prompt, completion: cap - prompt };
+}
+
+/**
+ * The most a request can cost before it runs: the prompt's upper bound at the dearest prompt rate plus every
  * allowed output token at the dearest completion rate. Reserved up front so concurrent requests cannot spend
  * more than the balance.
  */

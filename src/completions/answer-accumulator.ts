@@ -6,9 +6,21 @@ import type { Usage } from "../core/usage.js";
 import type { GatewayError } from "../core/errors.js";
 
 /**
+ * Output bytes counted as one token when a stream's chunks are big (Gemini sends many tokens a chunk): few
+ * tokens are longer, so an honest answer is not over-counted, while a chunk stuffed with tokens still counts.
+ */
+const OUTPUT_BYTES_PER_TOKEN = 8;
+
+/** The output text a part carries (deltas only: a whole tool call repeats its deltas). */
+function outputText(part: StreamPart): string | undefined {
+  return part.type === "text-delta" || part.type === "reasoning-delta" || part.type === "tool-input-delta" ? part.delta : undefined;
+}
+
+/**
  * Collects a streamed answer as it passes through: the content so far, the usage and finish reason when they
- * arrive, and how many content deltas were seen (the fallback token count when a stream is cut before the
- * provider reports usage: providers send about one token per delta).
+ * arrive, and a count of the output so far (the token count when a stream is cut before the provider reports
+ * usage, and what the stream's output allowance is checked against): one token per delta, as providers send
+ * about one, or one per {@link OUTPUT_BYTES_PER_TOKEN} bytes of output when that is more.
  */
 export class AnswerAccumulator {
   readonly content: GeneratedContent[] = [];
@@ -18,6 +30,8 @@ export class AnswerAccumulator {
   upstreamId: string | undefined;
   contentDeltas = 0;
   reasoningDeltas = 0;
+  /** UTF-8 bytes of every text, reasoning and tool-argument delta. */
+  outputBytes = 0;
   firstContentAt: number | undefined;
 
   constructor(private readonly clock: () => number) {}
@@ -31,7 +45,22 @@ export class AnswerAccumulator {
     if (signature !== undefined && target.type === "reasoning") target.signature = signature;
   }
 
+  /** The output counted so far, in tokens. */
+  get outputTokens(): number {
+    return this.outputTokensWith(undefined);
+  }
+
+  /** The output that would be counted once `part` is added too (it is not added). */
+  outputTokensWith(part: StreamPart | undefined): number {
+    const text = part === undefined ? undefined : outputText(part);
+    const deltas = this.contentDeltas + this.reasoningDeltas + (text === undefined ? 0 : 1);
+    const bytes = this.outputBytes + (text === undefined ? 0 : Buffer.byteLength(text, "utf8"));
+    return Math.max(deltas, Math.ceil(bytes / OUTPUT_BYTES_PER_TOKEN));
+  }
+
   add(part: StreamPart): void {
+    const text = outputText(part);
+    if (text !== undefined) this.outputBytes += Buffer.byteLength(text, "utf8");
     switch (part.type) {
       case "stream-start":
         break;

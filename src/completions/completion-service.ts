@@ -133,11 +133,14 @@ export function createCompletionService(options: {
     let lastError: GatewayError | undefined;
     const prompt = estimatePrompt(request.options);
     for (const candidate of candidates) {
-      const hold = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt });
+      const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
+      const outputCeiling = model.outputTokenCeiling?.(request.options);
+      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling });
       const attempt: Attempt = {
         candidate,
-        model: options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId),
+        model,
         hold,
+        cover,
         prompt,
         startedAt: clock(),
       };
@@ -258,27 +261,51 @@ export function createCompletionService(options: {
       });
       result.catch(() => {});
 
+      let buffered = 0;
+      async function nextPart(): Promise<StreamPart | undefined> {
+        const early = value.buffered[buffered];
+        if (early !== undefined) {
+          buffered += 1;
+          return early;
+        }
+        const next = await value.iterator.next();
+        return next.done === true ? undefined : next.value;
+      }
+
       async function* parts(): AsyncGenerator<StreamPart> {
         let finishedNormally = false;
+        let cutAtHold = false;
         try {
-          for (const part of value.buffered) {
+          for (;;) {
+            const part = await nextPart();
+            if (part === undefined) break;
+            if (accumulator.outputTokensWith(part) > attempt.cover.outputTokens) {
+              // The upstream is past the output the hold pays for (it ignores max_tokens): the part is withheld,
+              // the upstream stopped, and the answer ends as if max_tokens was reached. Billed as generated
+              // (the withheld part included), capped at the hold by the settlement.
+              cutAtHold = true;
+              const cut: StreamPart = {
+                type: "finish",
+                finishReason: { unified: "length", raw: undefined },
+                usage: {
+                  inputTokens: { total: attempt.prompt.tokens, cacheRead: undefined, cacheWrite: undefined },
+                  outputTokens: { total: accumulator.outputTokensWith(part), reasoning: undefined },
+                },
+              };
+              accumulator.add(cut);
+              yield cut;
+              break;
+            }
             accumulator.add(part);
             if (part.type === "stream-start") warnings.push(...part.warnings);
             yield part;
-          }
-          for (;;) {
-            const next = await value.iterator.next();
-            if (next.done === true) break;
-            accumulator.add(next.value);
-            if (next.value.type === "stream-start") warnings.push(...next.value.warnings);
-            yield next.value;
-            if (next.value.type === "error" || next.value.type === "finish") break;
+            if (part.type === "error" || part.type === "finish") break;
           }
           finishedNormally = accumulator.finishReason !== undefined || accumulator.error !== undefined;
         } finally {
           run.signal?.removeEventListener("abort", onCallerGone);
           const cancelled = !finishedNormally;
-          if (cancelled) {
+          if (cancelled || cutAtHold) {
             value.attemptAbort.abort();
             await value.iterator.return?.(undefined).catch(() => undefined);
           }
@@ -294,7 +321,7 @@ export function createCompletionService(options: {
               content: accumulator.content,
               usage: accumulator.usage,
               finishReason: accumulator.error === undefined ? accumulator.finishReason : { unified: "error", raw: accumulator.finishReason?.raw },
-              fallbackCompletionTokens: accumulator.contentDeltas + accumulator.reasoningDeltas,
+              fallbackCompletionTokens: accumulator.outputTokens,
               error: accumulator.error,
               cancelled,
               firstOutputAt: accumulator.firstContentAt,

@@ -5,14 +5,17 @@ import { PaymentRequiredError } from "../billing/payment-required.js";
 import { affordableOutputTokens, maximumCost } from "../billing/usage-cost.js";
 import { GatewayError } from "../core/errors.js";
 import type { ChatRequest } from "./chat-request.js";
+import type { HoldCover } from "./completion-attempt.js";
 import type { CompletionBilling, HeldFunds } from "./completion-ports.js";
 import type { PromptEstimate } from "./estimate-prompt.js";
 
 /**
- * Holds the most a request can cost at one endpoint: the prompt estimate at the dearest prompt rate plus every
- * allowed output token (`max_tokens`, or else the endpoint's maximum output, as OpenRouter does) at the dearest
- * completion rate. A refusal becomes OpenRouter's pre-flight 402: "You requested up to N tokens, but can only
- * afford M". https://openrouter.ai/docs/api-reference/limits
+ * Holds the most a request can cost at one endpoint: the prompt's upper bound (never more than the endpoint's
+ * context, which no provider bills past) at the dearest prompt rate plus every allowed output token
+ * (`max_tokens`, or else the endpoint's maximum output, as OpenRouter does) at the dearest completion rate.
+ * The hold is an upper bound on the charge: settlement never charges more, and a stream is cut when its output
+ * reaches the allowance. A refusal becomes OpenRouter's pre-flight 402: "You requested up to N tokens, but can
+ * only afford M". https://openrouter.ai/docs/api-reference/limits
  */
 export async function holdFunds(input: {
   billing: CompletionBilling;
@@ -21,16 +24,23 @@ export async function holdFunds(input: {
   endpoint: SnapshotEndpoint;
   /** `estimatePrompt` of the request. */
   prompt: PromptEstimate;
-}): Promise<HeldFunds> {
+  /** The adapter's `outputTokenCeiling` for the request, when it asks the provider for more than `max_tokens`. */
+  outputCeiling: number | undefined;
+}): Promise<{ hold: HeldFunds; cover: HoldCover }> {
   const { endpoint, request, prompt } = input;
-  const maxOutput = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
-  const maxCost = maximumCost({ promptTokens: prompt.tokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
+  const promptTokens = Math.min(prompt.tokenBound, endpoint.contextLength);
+  // Without a limit, the context left after the likely prompt (not its bound, which would leave an honest long
+  // answer less room than the provider gives it, and the stream would be cut short).
+  const allowed = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
+  const maxOutput = Math.max(allowed, input.outputCeiling ?? 0);
+  const maxCost = maximumCost({ promptTokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
   try {
-    return await input.billing.hold(input.principal, maxCost);
+    const hold = await input.billing.hold(input.principal, maxCost);
+    return { hold, cover: { promptTokens, outputTokens: maxOutput } };
   } catch (error) {
     if (!(error instanceof PaymentRequiredError)) throw error;
     const affordable = error.affordable;
-    const tokens = affordableOutputTokens({ available: affordable, promptTokens: prompt.tokens, images: prompt.images, pricing: endpoint.pricing });
+    const tokens = affordableOutputTokens({ available: affordable, promptTokens, images: prompt.images, pricing: endpoint.pricing });
     const negative = affordable < 0n || (affordable === 0n && maxCost === 0n);
     throw new GatewayError(
       "payment_required",

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { formatUsd } from "../billing/money.js";
-import { billedTokens, chargedParts } from "../billing/usage-cost.js";
+import { billedTokens, capCostParts, chargedParts } from "../billing/usage-cost.js";
 import type { CallWarning } from "../core/call-options.js";
 import type { GatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
@@ -33,8 +33,9 @@ export interface SettleInput {
 }
 
 /**
- * The end of every generation: exact tokens (the provider's count, or for a cut stream the deltas seen), the
- * exact charge at the endpoint's prices, the generation record, then the ledger write and the token count for
+ * The end of every generation: exact tokens (the provider's count, or for a cut stream the output counted), the
+ * exact charge at the endpoint's prices capped at the hold (an overshoot past it is logged and recorded as
+ * `overshoot_tokens` and `uncharged_cost`, never charged), the generation record, then the ledger write and the token count for
  * rate limits. The charge is final before the answer leaves; the ledger is written just after, so callers
  * never wait for its disk write, and `drain` lets shutdown (and tests) wait for the writes in flight.
  */
@@ -63,8 +64,27 @@ export function createGenerationSettler(deps: {
     const tokens = billedTokens(usage, estimate.images);
     const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
     // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
-    const costParts = chargedParts({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    const usageParts = chargedParts({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
+    // The hold is an upper bound: what the upstream reported beyond it is not charged, only recorded.
+    const costParts = capCostParts(usageParts, attempt.hold.maxCost);
     const cost = costParts.prompt + costParts.completion;
+    const unchargedCost = usageParts.prompt + usageParts.completion - cost;
+    const overshootTokens = Math.max(0, tokens.completion - attempt.cover.outputTokens) + Math.max(0, tokens.prompt - attempt.cover.promptTokens);
+    if (overshootTokens > 0 || unchargedCost > 0n) {
+      deps.logger?.warn(
+        {
+          generationId: input.servedBy.generationId,
+          provider: input.servedBy.providerSlug,
+          model: input.servedBy.model,
+          overshootTokens,
+          unchargedCostUsd: formatUsd(unchargedCost),
+          promptTokens: tokens.prompt,
+          completionTokens: tokens.completion,
+          cover: attempt.cover,
+        },
+        "upstream overshot the hold: usage beyond it is not charged",
+      );
+    }
     // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
     // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
     track(
@@ -110,6 +130,8 @@ export function createGenerationSettler(deps: {
       tokensCached: tokens.cacheRead,
       tokensCacheWrite: tokens.cacheWrite,
       totalCost: cost,
+      overshootTokens,
+      unchargedCost,
       latencyMs: now - input.receivedAt,
       generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
       providerResponses: input.attempts,

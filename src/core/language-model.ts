@@ -41,4 +41,10 @@ export interface LanguageModel {
   readonly providerModelId: string;
   doGenerate(options: CallOptions): Promise<GenerateResult>;
   doStream(options: CallOptions): Promise<StreamResult>;
+  /**
+   * The most output tokens the adapter lets the provider produce (and bill) for `options`, when it asks for
+   * more than `options.maxOutputTokens` (Anthropic raises `max_tokens` to fit a thinking budget). The hold
+   * covers this many, since the charge never exceeds the hold. Absent or undefined: `maxOutputTokens` holds.
+   */
+  outputTokenCeiling?(options: CallOptions): number | undefined;
 }

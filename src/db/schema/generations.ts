@@ -39,6 +39,17 @@ export const generations = pgTable(
     tokensCached: integer("tokens_cached").notNull().default(0),
     tokensCacheWrite: integer("tokens_cache_write").notNull().default(0),
     totalCost: amount("total_cost"),
+    /**
+     * Tokens the provider reported beyond what the hold covered: completion tokens past the output allowance
+     * (`max_tokens`, or what the gateway cut a stream at) plus prompt tokens past the prompt's upper bound.
+     * Non-zero means the upstream overshot (a server that ignores `max_tokens`, say); see `uncharged_cost`.
+     */
+    overshootTokens: integer("overshoot_tokens").notNull().default(0),
+    /**
+     * What the provider's reported usage cost beyond what the account was charged, in pico-dollars: a charge
+     * never exceeds the hold, so an overshoot past it is the operator's loss, recorded here for operators.
+     */
+    unchargedCost: amount("uncharged_cost"),
     /** Milliseconds from request arrival to the end of the answer. */
     latencyMs: integer("latency_ms").notNull().default(0),
     /** Milliseconds the upstream spent generating (first byte to last). */

@@ -75,6 +75,10 @@ export function generationBody(row: GenerationRow, providerName: (slug: string) 
     usage: toUsdNumber(row.totalCost),
     cache_discount: null,
     upstream_inference_cost: null,
+    // The gateway's own fields: what the upstream reported beyond the request's hold (a server that ignores
+    // max_tokens), and what that usage cost beyond the charge, which is capped at the hold.
+    overshoot_tokens: row.overshootTokens,
+    uncharged_cost: toUsdNumber(row.unchargedCost),
   };
 }
 

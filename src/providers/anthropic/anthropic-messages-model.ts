@@ -5,7 +5,8 @@ import { postJson, type UpstreamRequest } from "../shared/post-json.js";
 import type { LanguageModelFactory, ProviderSettings } from "../shared/provider-settings.js";
 import { anthropicMessageSchema, type AnthropicContentBlock } from "./anthropic-api.js";
 import { transformAnthropicStream } from "./anthropic-chat-stream.js";
-import { ANTHROPIC_VERSION, buildAnthropicRequest } from "./anthropic-request.js";
+import { ANTHROPIC_VERSION, DEFAULT_MAX_TOKENS, buildAnthropicRequest } from "./anthropic-request.js";
+import { planThinking, wantsThinking } from "./anthropic-thinking.js";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.js";
 import { REDACTED_THINKING_PREFIX } from "./convert-to-anthropic-messages.js";
 import { mapAnthropicFinishReason } from "./map-anthropic-finish-reason.js";
@@ -71,6 +72,12 @@ export const createAnthropicMessagesModel: LanguageModelFactory = (settings, pro
       modelId: message.model ?? undefined,
       warnings: plan.warnings,
     };
+  },
+
+  outputTokenCeiling(options: CallOptions): number | undefined {
+    // Thinking counts against max_tokens, which the request raises above the caller's to fit the budget.
+    if (options.reasoning === undefined || !wantsThinking(options.reasoning)) return options.maxOutputTokens;
+    return planThinking(options.reasoning, options.maxOutputTokens ?? DEFAULT_MAX_TOKENS).maxTokens;
   },
 
   async doStream(options: CallOptions): Promise<StreamResult> {

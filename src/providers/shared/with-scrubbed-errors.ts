@@ -17,9 +17,12 @@ async function* scrubbedParts(parts: AsyncIterable<StreamPart>, scrubber: Secret
  * envelope, GraphQL errors, generation records, logs) can relay a key an upstream echoed back.
  */
 export function withScrubbedErrors(model: LanguageModel, scrubber: SecretScrubber): LanguageModel {
+  const ceiling = model.outputTokenCeiling?.bind(model);
   return {
     provider: model.provider,
     providerModelId: model.providerModelId,
+    // Every member of the interface passes through; only errors are changed.
+    ...(ceiling === undefined ? {} : { outputTokenCeiling: ceiling }),
     async doGenerate(options) {
       try {
         return await model.doGenerate(options);

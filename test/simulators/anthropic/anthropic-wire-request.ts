@@ -149,7 +149,7 @@ export function toNeutralRequest(request: WireRequest): NeutralRequest {
       if (text !== undefined) texts.push(text);
     }
     if (texts.length > 0 || !blocks.some((block) => block.type === "tool_result")) {
-      messages.push({ role: message.role, text: texts.join("\n") });
+      messages.push({ role: message.role, text: texts.join("\n"), images: blocks.filter((block) => block.type === "image").length });
     }
   }
   const choice = request.tool_choice;

@@ -150,7 +150,8 @@ function toNeutralMessages(request: WireRequest, contents: WireContent[]): Neutr
     const responses = parts.flatMap((part) => (part.functionResponse === undefined ? [] : [part.functionResponse]));
     for (const response of responses) messages.push({ role: "tool", text: "", toolOutput: toolOutputOf(response.response) });
     const text = textOf(parts);
-    if (text.length > 0 || responses.length === 0) messages.push({ role: "user", text });
+    const images = parts.filter((part) => (part.inlineData?.mimeType ?? part.fileData?.mimeType ?? "").startsWith("image/")).length;
+    if (text.length > 0 || responses.length === 0) messages.push({ role: "user", text, images });
   }
   return messages;
 }

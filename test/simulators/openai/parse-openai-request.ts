@@ -122,7 +122,8 @@ export function parseOpenAIRequest(
   const messages: NeutralMessage[] = request.messages.map((message) => {
     const role = message.role === "developer" ? "system" : message.role;
     if (message.role === "tool") return { role, text: "", toolOutput: textOf(message.content) };
-    return { role, text: textOf(message.content) };
+    const images = Array.isArray(message.content) ? message.content.filter((part) => part.type === "image_url").length : 0;
+    return { role, text: textOf(message.content), images };
   });
   const choice = request.tool_choice ?? "auto";
   const format = request.response_format ?? { type: "text" as const };

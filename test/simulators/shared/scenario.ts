@@ -15,7 +15,12 @@
  * - `[[cached:40]]` 40 of the prompt tokens are reported as cache reads;
  * - `[[parallel]]` with tools, the first tool is called twice in one turn;
  * - `[[leak-key:400]]` the upstream refuses with that status and a message quoting the credential it was sent,
- *   as some servers do ("Incorrect API key provided: Bearer sk-…"), to test that the gateway never relays it.
+ *   as some servers do ("Incorrect API key provided: Bearer sk-…"), to test that the gateway never relays it;
+ * - `[[ignore-max-tokens]]` the answer is not cut at `max_tokens` (as local servers that ignore it do), and its
+ *   usage reports every token;
+ * - `[[dense]]` the prompt is counted at one token per UTF-8 byte (the densest a tokenizer can be) of every
+ *   message's text, tool output and tool definition (name and parameters as JSON), plus each message's 4;
+ * - `[[image-tokens:1600]]` with `[[dense]]`, each image counts that many prompt tokens (default 1,600).
  */
 
 /** Stands in a script's error message for the credential the request carried; see `withPresentedCredential`. */
@@ -31,6 +36,8 @@ export interface NeutralMessage {
   text: string;
   /** For tool results: the output text. */
   toolOutput?: string;
+  /** How many images the message carries. */
+  images?: number;
 }
 
 export interface NeutralTool {
@@ -87,6 +94,16 @@ export function countPromptTokens(messages: NeutralMessage[]): number {
   return tokens;
 }
 
+/** The densest prompt count: one token per UTF-8 byte of text and tool definitions, `imageTokens` per image. */
+function countDensePromptTokens(request: NeutralRequest, imageTokens: number): number {
+  let tokens = 0;
+  for (const message of request.messages) {
+    tokens += 4 + Buffer.byteLength(message.text + (message.toolOutput ?? ""), "utf8") + (message.images ?? 0) * imageTokens;
+  }
+  for (const tool of request.tools) tokens += Buffer.byteLength(tool.name + JSON.stringify(tool.parameters), "utf8");
+  return tokens;
+}
+
 /** Splits text into stream chunks of one word each (the space travels with the next word). */
 function wordChunks(text: string): string[] {
   const words = text.split(" ");
@@ -127,7 +144,7 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
   const userText = lastUser?.text ?? "";
   const directives = directivesOf(userText);
   const cleanUserText = userText.replace(DIRECTIVE, "").trim();
-  const promptTokens = countPromptTokens(request.messages);
+  const promptTokens = directives.has("dense") ? countDensePromptTokens(request, directives.get("image-tokens") ?? 1600) : countPromptTokens(request.messages);
   const delayMs = directives.get("delay") ?? 0;
   const base: Script = {
     reasoningChunks: [],
@@ -180,7 +197,7 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
       text = `Hello! This is the simulated ${providerLabel} model ${request.model}.`;
     }
     let chunks = request.responseFormat.type === "text" ? wordChunks(text) : [text];
-    if (request.maxTokens !== undefined && chunks.length > request.maxTokens) {
+    if (request.maxTokens !== undefined && chunks.length > request.maxTokens && !directives.has("ignore-max-tokens")) {
       chunks = chunks.slice(0, request.maxTokens);
       base.finish = "length";
     }

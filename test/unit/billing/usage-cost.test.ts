@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { billedTokens, chargedParts } from "../../../src/billing/usage-cost.js";
+import { billedTokens, capCostParts, chargedParts } from "../../../src/billing/usage-cost.js";
 import { parseUsd } from "../../../src/billing/money.js";
 import type { EndpointPricing } from "../../../src/catalog/catalog-snapshot.js";
 
@@ -27,5 +27,17 @@ describe("cost split for usage.cost_details", () => {
   it("is zero on both sides when zero-completion insurance applies", () => {
     const nothing = billedTokens({ inputTokens: { total: 1000, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 0, reasoning: undefined } });
     expect(chargedParts({ tokens: nothing, pricing, finishReason: { unified: "error", raw: undefined } })).toEqual({ prompt: 0n, completion: 0n });
+  });
+});
+
+describe("capCostParts: the hold is an upper bound on the charge", () => {
+  it("keeps a cost within the cap as it is", () => {
+    expect(capCostParts({ prompt: 30n, completion: 70n }, 100n)).toEqual({ prompt: 30n, completion: 70n });
+  });
+
+  it("cuts the output side first, then the input side, and the parts add up to the cap", () => {
+    expect(capCostParts({ prompt: 30n, completion: 170n }, 100n)).toEqual({ prompt: 30n, completion: 70n });
+    expect(capCostParts({ prompt: 130n, completion: 70n }, 100n)).toEqual({ prompt: 100n, completion: 0n });
+    expect(capCostParts({ prompt: 5n, completion: 7n }, 0n)).toEqual({ prompt: 0n, completion: 0n });
   });
 });

@@ -109,6 +109,12 @@ describe("withScrubbedErrors", () => {
     expect(error?.type === "error" ? error.error.message : "").not.toContain(CONFIGURED);
   });
 
+  it("passes the rest of the model through: its output ceiling, bound to the model", () => {
+    const inner = { ...modelThat({}), ceiling: 64, outputTokenCeiling(this: { ceiling: number }) { return this.ceiling; } };
+    expect(withScrubbedErrors(inner, scrubber).outputTokenCeiling?.({ prompt: [] } as never)).toBe(64);
+    expect(withScrubbedErrors(modelThat({}), scrubber).outputTokenCeiling).toBeUndefined();
+  });
+
   it("stopping early still reaches the adapter's stream, which aborts the upstream", async () => {
     const inner = modelThat({ parts: [{ type: "text-delta", delta: "a" }, { type: "text-delta", delta: "b" }] });
     const model = withScrubbedErrors(inner, scrubber);
