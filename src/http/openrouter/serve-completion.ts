@@ -58,12 +58,13 @@ async function streamCompletion(input: {
   generationId: string;
 }): Promise<unknown> {
   const { services, reply } = input;
-  const sse = new SseResponse(reply, { "x-generation-id": input.generationId });
+  const { config } = services;
+  const sse = new SseResponse(reply, { "x-generation-id": input.generationId }, { bufferBytes: config.STREAM_BUFFER_BYTES, stallTimeoutMs: config.STREAM_STALL_TIMEOUT_MS });
   const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
   const pending = services.completions.stream(input.chatRequest, { principal: input.principal, signal: input.signal, generationId: input.generationId });
 
   // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does.
-  const interval = services.config.STREAM_KEEPALIVE_MS;
+  const interval = config.STREAM_KEEPALIVE_MS;
   let keepAlive: NodeJS.Timeout | undefined = setTimeout(function tick() {
     sse.comment("OPENROUTER PROCESSING");
     keepAlive = setTimeout(tick, interval);
@@ -138,6 +139,8 @@ async function streamCompletion(input: {
       default:
         assertNever(part);
     }
+    // Pull the next part only once the client takes this one: a reader that is not reading stops the upstream.
+    if ((await sse.room()) !== "ready") break;
   }
   const result = await stream.result;
   if (sse.isClosed) return reply;
