@@ -61,14 +61,23 @@ async function streamCompletion(input: {
   const { config } = services;
   const sse = new SseResponse(reply, { "x-generation-id": input.generationId }, { bufferBytes: config.STREAM_BUFFER_BYTES, stallTimeoutMs: config.STREAM_STALL_TIMEOUT_MS });
   const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
-  const pending = services.completions.stream(input.chatRequest, { principal: input.principal, signal: input.signal, generationId: input.generationId });
 
-  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does.
+  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does; but only
+  // once the request is admitted (limits passed, funds held), so a refusal is still a plain 402 or 429.
   const interval = config.STREAM_KEEPALIVE_MS;
-  let keepAlive: NodeJS.Timeout | undefined = setTimeout(function tick() {
-    sse.comment("OPENROUTER PROCESSING");
-    keepAlive = setTimeout(tick, interval);
-  }, interval);
+  let keepAlive: NodeJS.Timeout | undefined;
+  const startKeepAlive = (): void => {
+    keepAlive ??= setTimeout(function tick() {
+      sse.comment("OPENROUTER PROCESSING");
+      keepAlive = setTimeout(tick, interval);
+    }, interval);
+  };
+  const pending = services.completions.stream(input.chatRequest, {
+    principal: input.principal,
+    signal: input.signal,
+    generationId: input.generationId,
+    onAdmitted: startKeepAlive,
+  });
   let stream: CompletionStream;
   try {
     stream = await pending;
