@@ -27,8 +27,9 @@ const configSchema = z.object({
   /** How long a stream may wait for its first token before headers are sent and `: OPENROUTER PROCESSING` keep-alives begin. */
   STREAM_KEEPALIVE_MS: z.coerce.number().int().min(10).default(1000),
   /**
-   * The most a stream keeps buffered for a client that is not reading (bytes, above the socket's own
-   * highWaterMark): past it the gateway stops reading the upstream until the client drains.
+   * The most a stream keeps buffered for a client that is not reading, in bytes (or the socket's own
+   * highWaterMark if that is larger, plus the one event being written): past it the gateway stops reading the
+   * upstream until the client drains.
    */
   STREAM_BUFFER_BYTES: z.coerce.number().int().min(1024).default(65_536),
   /** A client that does not drain a full stream buffer within this long is disconnected; the generation settles for what was sent. */

@@ -17,7 +17,7 @@ export interface DrainableSink {
 export type RoomOutcome = "ready" | "closed" | "stalled";
 
 export interface BackPressureOptions {
-  /** The most kept buffered for a reader that is not reading, beyond the sink's own highWaterMark. */
+  /** The most kept buffered for a reader that is not reading (the sink's own highWaterMark instead, if larger). */
   bufferBytes: number;
   /** A reader that does not drain within this long is cut (the sink destroyed). */
   stallTimeoutMs: number;
