@@ -16,7 +16,7 @@ import { startTestGateway } from "../support/test-gateway.js";
  */
 
 const BUFFER_BYTES = 65_536;
-const STALL_TIMEOUT_MS = 4000;
+const STALL_TIMEOUT_MS = 8000;
 /**
  * Loopback TCP buffers grow to megabytes (a run saw ~4 MB between gateway and client and ~2 MB between
  * simulator and gateway before anything stopped), so the answer (~17 MB upstream) must be far longer than
@@ -138,5 +138,27 @@ describe("a client that stops reading a stream", () => {
     const response = await fetch(`${gateway.url}/api/v1/generation?id=${generationId}`, { headers: { authorization: `Bearer ${key.apiKey}` } });
     const body = (await response.json()) as { data: { total_cost: number; tokens_completion: number; cancelled: boolean } };
     expect(body.data).toMatchObject({ total_cost: toUsdNumber(expected), tokens_completion: charged, cancelled: true });
+  });
+
+  it("resumes a client that pauses for less than the stall timeout, and delivers the whole answer", { timeout: 120_000 }, async () => {
+    const words = 40_000;
+    const requestsBefore = providers.openai.requests.length;
+    const client = rawStreamingRequest({ model: "openai/gpt-4o-mini", stream: true, messages: [{ role: "user", content: `long [[words:${words}]]` }] });
+    await expect.poll(() => client.received().includes('word50"'), { timeout: 30_000, interval: 5 }).toBe(true);
+    client.socket.pause();
+    // Long enough for the gateway to fill the buffers and wait, well short of the stall timeout.
+    await sleep(STALL_TIMEOUT_MS / 3);
+    client.socket.resume();
+    // The SSE response keeps the connection alive after its last event; the answer is complete at [DONE].
+    await expect.poll(() => client.received().endsWith("data: [DONE]\n\n\r\n0\r\n\r\n"), { timeout: 60_000, interval: 20 }).toBe(true);
+    client.socket.destroy();
+    const transcript = client.received();
+    const text = [...transcript.matchAll(/"delta":\{"content":"([^"]*)"\}/g)].map((match) => match[1]).join("");
+    expect(text).toBe(Array.from({ length: words }, (_, index) => `word${index + 1}`).join(" "));
+    expect(providers.openai.requests[requestsBefore]?.backPressureWaits).toBeGreaterThan(0);
+    const generationId = /x-generation-id: (\S+)/i.exec(transcript)?.[1] ?? "";
+    const generation = await gateway.services.generations.find(generationId);
+    expect(generation?.cancelled).toBe(false);
+    expect(generation?.tokensCompletion).toBe(words);
   });
 });
