@@ -60,6 +60,12 @@ export interface CompletionRun {
   signal?: AbortSignal;
   /** The generation id to use, when the caller must know it before the answer starts (the X-Generation-Id header). */
   generationId?: string;
+  /**
+   * Called once the request is admitted: its limits passed and its hold was taken, just before an upstream is
+   * called (again for each failover attempt's hold). A streaming face commits no headers (not even a
+   * keep-alive) before it, so a refusal is still an HTTP 402 or 429, never a 200 with the error inside.
+   */
+  onAdmitted?: () => void;
   /** Who the calling app says it is, recorded on the generation. */
   attribution?: AppAttribution;
 }
@@ -144,6 +150,7 @@ export function createCompletionService(options: {
         prompt,
         startedAt: clock(),
       };
+      run.onAdmitted?.();
       try {
         const value = await start(attempt);
         return { attempt, value, ticket };

@@ -27,6 +27,14 @@ const configSchema = z.object({
   SEED_CATALOG: booleanFlag.default(true),
   /** How long a stream may wait for its first token before headers are sent and `: OPENROUTER PROCESSING` keep-alives begin. */
   STREAM_KEEPALIVE_MS: z.coerce.number().int().min(10).default(1000),
+  /**
+   * The most a stream keeps buffered for a client that is not reading, in bytes (or the socket's own
+   * highWaterMark if that is larger, plus the one event being written): past it the gateway stops reading the
+   * upstream until the client drains.
+   */
+  STREAM_BUFFER_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  /** A client that does not drain a full stream buffer within this long is disconnected; the generation settles for what was sent. */
+  STREAM_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),

@@ -58,17 +58,22 @@ async function streamCompletion(input: {
   run: CompletionRun & { generationId: string };
 }): Promise<unknown> {
   const { services, reply } = input;
+  const { config } = services;
   const generationId = input.run.generationId;
-  const sse = new SseResponse(reply, { "x-generation-id": generationId });
+  const sse = new SseResponse(reply, { "x-generation-id": generationId }, { bufferBytes: config.STREAM_BUFFER_BYTES, stallTimeoutMs: config.STREAM_STALL_TIMEOUT_MS });
   const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
-  const pending = services.completions.stream(input.chatRequest, input.run);
 
-  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does.
-  const interval = services.config.STREAM_KEEPALIVE_MS;
-  let keepAlive: NodeJS.Timeout | undefined = setTimeout(function tick() {
-    sse.comment("OPENROUTER PROCESSING");
-    keepAlive = setTimeout(tick, interval);
-  }, interval);
+  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does; but only
+  // once the request is admitted (limits passed, funds held), so a refusal is still a plain 402 or 429.
+  const interval = config.STREAM_KEEPALIVE_MS;
+  let keepAlive: NodeJS.Timeout | undefined;
+  const startKeepAlive = (): void => {
+    keepAlive ??= setTimeout(function tick() {
+      sse.comment("OPENROUTER PROCESSING");
+      keepAlive = setTimeout(tick, interval);
+    }, interval);
+  };
+  const pending = services.completions.stream(input.chatRequest, { ...input.run, onAdmitted: startKeepAlive });
   let stream: CompletionStream;
   try {
     stream = await pending;
@@ -139,6 +144,8 @@ async function streamCompletion(input: {
       default:
         assertNever(part);
     }
+    // Pull the next part only once the client takes this one: a reader that is not reading stops the upstream.
+    if ((await sse.room()) !== "ready") break;
   }
   const result = await stream.result;
   if (sse.isClosed) return reply;

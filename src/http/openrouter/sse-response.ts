@@ -1,9 +1,12 @@
 import type { FastifyReply } from "fastify";
+import type { BackPressureOptions, RoomOutcome } from "../back-pressure.js";
+import { waitForRoom } from "../back-pressure.js";
 
 /**
  * A server-sent-events response written straight to the socket (Fastify is told to step aside with
  * `hijack`). Headers are sent on the first write, so a request that fails before any output can still get
- * an ordinary JSON error with its HTTP status.
+ * an ordinary JSON error with its HTTP status. Writes are not awaited one by one; the writer awaits `room()`
+ * before producing more, which bounds what a slow reader makes the gateway buffer.
  */
 export class SseResponse {
   private started = false;
@@ -12,6 +15,7 @@ export class SseResponse {
   constructor(
     private readonly reply: FastifyReply,
     private readonly headers: Record<string, string>,
+    private readonly backPressure: BackPressureOptions,
   ) {
     reply.raw.on("close", () => {
       this.closed = true;
@@ -37,6 +41,14 @@ export class SseResponse {
       "x-accel-buffering": "no",
       ...this.headers,
     });
+  }
+
+  /**
+   * Resolves once the client has taken enough of what was written to accept more ("ready"), or when it is gone
+   * ("closed"), or after it stalled past the timeout and was disconnected ("stalled").
+   */
+  room(): Promise<RoomOutcome> {
+    return waitForRoom(this.reply.raw, this.backPressure);
   }
 
   /** `data: <json>` */

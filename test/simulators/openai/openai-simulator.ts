@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { planAnswer, sleep, withPresentedCredential } from "../shared/scenario.js";
-import { startSimulatorServer, writeSseEvent, type RunningSimulator, type SimulatorHandler } from "../shared/simulator-server.js";
+import { startSimulatorServer, writePacedSseEvent, writeSseEvent, type RecordedRequest, type RunningSimulator, type SimulatorHandler } from "../shared/simulator-server.js";
 import { MID_STREAM_ERROR, openAIError, sendOpenAIError } from "./openai-errors.js";
 import { parseOpenAIRequest } from "./parse-openai-request.js";
 import { renderChatCompletion, renderStreamChunks, type ReasoningField, type RenderContext } from "./render-openai-response.js";
@@ -53,8 +53,8 @@ function checkAuthorization(expected: string | undefined, request: IncomingMessa
   return { status: 401, message: `Incorrect API key provided: ${given.slice(0, 3)}***${given.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.` };
 }
 
-async function streamAnswer(options: { response: ServerResponse; context: RenderContext; requestId: string; isClosed: () => boolean }): Promise<void> {
-  const { response, context, isClosed } = options;
+async function streamAnswer(options: { response: ServerResponse; recorded: RecordedRequest; context: RenderContext; requestId: string; isClosed: () => boolean }): Promise<void> {
+  const { response, recorded, context, isClosed } = options;
   const { script } = context;
   response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": options.requestId });
   let contentSent = 0;
@@ -70,7 +70,8 @@ async function streamAnswer(options: { response: ServerResponse; context: Render
     }
     await sleep(script.delayMs);
     if (isClosed()) return;
-    writeSseEvent(response, JSON.stringify(chunk.body));
+    await writePacedSseEvent({ response, recorded, data: JSON.stringify(chunk.body) });
+    if (isClosed()) return;
     if (chunk.kind === "content") contentSent += 1;
   }
   writeSseEvent(response, "[DONE]");
@@ -84,7 +85,7 @@ async function streamAnswer(options: { response: ServerResponse; context: Render
  */
 export async function startOpenAISimulator(options: OpenAISimulatorOptions = {}): Promise<RunningSimulator> {
   const reasoningField = options.reasoningField ?? "reasoning_content";
-  const handler: SimulatorHandler = async ({ request, response, url, body, isClosed }) => {
+  const handler: SimulatorHandler = async ({ request, response, url, body, recorded, isClosed }) => {
     const requestId = newRequestId();
     const authError = checkAuthorization(options.apiKey, request);
     if (authError !== undefined) {
@@ -125,7 +126,7 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
       includeUsage: parsed.parsed.includeUsage,
     };
     if (parsed.parsed.stream) {
-      await streamAnswer({ response, context, requestId, isClosed });
+      await streamAnswer({ response, recorded, context, requestId, isClosed });
       return;
     }
     await sleep(script.delayMs);

@@ -9,6 +9,10 @@ export interface RecordedRequest {
   body: unknown;
   /** Set when the client closed the connection before the answer finished. */
   clientClosedEarly: boolean;
+  /** Stream events written so far (by handlers that write through `writePacedSseEvent`). */
+  eventsWritten: number;
+  /** How many times such a handler had to wait for the client (the gateway) to read before writing more. */
+  backPressureWaits: number;
 }
 
 export type SimulatorHandler = (context: {
@@ -49,7 +53,7 @@ export async function startSimulatorServer(options: { port?: number; handler: Si
         return;
       }
       const url = new URL(request.url ?? "/", "http://localhost");
-      const recorded: RecordedRequest = { method: request.method ?? "GET", path: url.pathname, headers: request.headers, body, clientClosedEarly: false };
+      const recorded: RecordedRequest = { method: request.method ?? "GET", path: url.pathname, headers: request.headers, body, clientClosedEarly: false, eventsWritten: 0, backPressureWaits: 0 };
       requests.push(recorded);
       let closed = false;
       response.on("close", () => {
@@ -88,4 +92,26 @@ export async function startSimulatorServer(options: { port?: number; handler: Si
 /** Writes one server-sent event; `event` is omitted for data-only streams (OpenAI, Gemini). */
 export function writeSseEvent(response: ServerResponse, data: string, event?: string): void {
   response.write(`${event === undefined ? "" : `event: ${event}\n`}data: ${data}\n\n`);
+}
+
+/**
+ * Writes one server-sent event the way a real upstream server does under TCP back-pressure: when the
+ * socket's buffer is full (the gateway is not reading), waits for it to drain (or close) before the next
+ * event, counting the wait, so tests can see whether the gateway stopped reading.
+ */
+export async function writePacedSseEvent(options: { response: ServerResponse; recorded: RecordedRequest; data: string; event?: string }): Promise<void> {
+  const { response, recorded } = options;
+  const written = response.write(`${options.event === undefined ? "" : `event: ${options.event}\n`}data: ${options.data}\n\n`);
+  recorded.eventsWritten += 1;
+  if (written || response.destroyed) return;
+  recorded.backPressureWaits += 1;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.once("drain", done);
+    response.once("close", done);
+  });
 }
