@@ -77,9 +77,17 @@ const responseFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
+/**
+ * The most tokens a request may ask for (a 32-bit integer, what upstream APIs take): far beyond every context
+ * window, and small enough that tokens times the dearest price stays an amount the ledger holds. A
+ * max_tokens of 2^53 - 1 made the hold overflow the ledger's bigint (a 500).
+ */
+export const MAX_TOKENS_LIMIT = 2 ** 31 - 1;
+const tokenCount = z.number().int().positive().max(MAX_TOKENS_LIMIT, { error: `must be at most ${MAX_TOKENS_LIMIT}` });
+
 const reasoning = z.object({
   effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
-  max_tokens: z.number().int().positive().optional(),
+  max_tokens: tokenCount.optional(),
   exclude: z.boolean().optional(),
   enabled: z.boolean().optional(),
 });
@@ -115,11 +123,11 @@ const chatBody = z.object({
   messages: z.array(message).min(1).optional(),
   prompt: z.string().optional(),
   stream: z.boolean().nullable().optional(),
-  max_tokens: z.number().int().positive().nullable().optional(),
-  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  max_tokens: tokenCount.nullable().optional(),
+  max_completion_tokens: tokenCount.nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).nullable().optional(),
+  top_k: z.number().int().min(0).max(MAX_TOKENS_LIMIT).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   repetition_penalty: z.number().min(0).max(2).nullable().optional(),

@@ -128,6 +128,8 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
     -0.5,
     1.5,
     2 ** 53 + 2,
+    Number.MAX_SAFE_INTEGER,
+    1e15,
     -(2 ** 63),
     1e308,
     -1e308,
@@ -458,7 +460,22 @@ const FORMER_FAILURES: Array<{ name: string; body: unknown; field: string }> = [
   { name: "top_k beyond a safe integer", body: chatWith({ top_k: 1e300 }), field: "top_k" },
 ];
 
+/** Extreme token counts: they must not reach the ledger as a hold it cannot hold (2^53 - 1 tokens was a 500). */
+const EXTREMES: Array<{ name: string; body: unknown; status: number }> = [
+  { name: "max_tokens of the largest safe integer", body: chatWith({ max_tokens: Number.MAX_SAFE_INTEGER }), status: 400 },
+  { name: "max_completion_tokens of 1e15, streamed", body: chatWith({ max_completion_tokens: 1e15, stream: true }), status: 400 },
+  { name: "reasoning.max_tokens of the largest safe integer", body: chatWith({ reasoning: { max_tokens: Number.MAX_SAFE_INTEGER } }), status: 400 },
+  { name: "top_k of the largest safe integer", body: chatWith({ top_k: Number.MAX_SAFE_INTEGER }), status: 400 },
+  { name: "max_tokens at the 32-bit limit", body: chatWith({ max_tokens: 2 ** 31 - 1 }), status: 402 },
+];
+
 describe("inputs that used to fail", () => {
+  it.each(EXTREMES)("$name: $status in the envelope", async ({ body, status }) => {
+    const answer = await send({ method: "POST", path: "/api/v1/chat/completions", apiKey: key.apiKey, body: bodyText(body) });
+    expectWellFormed(answer, body);
+    expect(answer.status, answer.text).toBe(status);
+  });
+
   it.each(FORMER_FAILURES)("$name: 400 naming $field", async ({ body, field }) => {
     const answer = await send({ method: "POST", path: "/api/v1/chat/completions", apiKey: key.apiKey, body: bodyText(body) });
     expectWellFormed(answer, body);
