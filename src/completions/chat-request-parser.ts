@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { CallOptions, FunctionTool, JsonObject, ResponseFormat, ToolChoice } from "../core/call-options.js";
-import { usd } from "../billing/money.js";
+import { parseUsd } from "../billing/money.js";
+import { usdInput } from "../billing/usd-input.js";
 import { invalidRequest } from "../core/errors.js";
 import type { AssistantMessage, CacheControl, ImagePart, Message, UserMessage, UserPart } from "../core/prompt.js";
 import { parseBase64DataUrl } from "./data-url.js";
 import { parseAudioPart, parseFilePart } from "./file-parts.js";
+import { limitedJsonObject } from "./json-shape-limits.js";
 import { readReasoningDetails } from "./reasoning-details.js";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
 
@@ -15,8 +17,6 @@ import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
  * Reference: https://platform.openai.com/docs/api-reference/chat/create and
  * https://openrouter.ai/docs/api-reference/chat-completion
  */
-
-const jsonObject = z.record(z.string(), z.unknown());
 
 const cacheControl = z.object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() });
 const textPart = z.object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl.optional() });
@@ -53,7 +53,7 @@ const functionTool = z.object({
   function: z.object({
     name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, underscores or dashes"),
     description: z.string().optional(),
-    parameters: jsonObject.optional(),
+    parameters: limitedJsonObject.optional(),
     strict: z.boolean().nullable().optional(),
   }),
 });
@@ -70,24 +70,33 @@ const responseFormat = z.discriminatedUnion("type", [
     type: z.literal("json_schema"),
     json_schema: z.object({
       name: z.string().min(1),
-      schema: jsonObject.optional(),
+      schema: limitedJsonObject.optional(),
       strict: z.boolean().nullable().optional(),
       description: z.string().optional(),
     }),
   }),
 ]);
 
+/**
+ * The most tokens a request may ask for (a 32-bit integer, what upstream APIs take): far beyond every context
+ * window, and small enough that tokens times the dearest price stays an amount the ledger holds. A
+ * max_tokens of 2^53 - 1 made the hold overflow the ledger's bigint (a 500).
+ */
+export const MAX_TOKENS_LIMIT = 2 ** 31 - 1;
+const tokenCount = z.number().int().positive().max(MAX_TOKENS_LIMIT, { error: `must be at most ${MAX_TOKENS_LIMIT}` });
+
 const reasoning = z.object({
   effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
-  max_tokens: z.number().int().positive().optional(),
+  max_tokens: tokenCount.optional(),
   exclude: z.boolean().optional(),
   enabled: z.boolean().optional(),
 });
 
-/** A price ceiling in USD, as a JSON number or a decimal string; kept exact. */
-const priceBound = z
-  .union([z.number().finite().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal")])
-  .transform((value) => usd(value));
+/** The highest price ceiling accepted: far above any catalog price, and well inside the amount range. */
+const MAX_PRICE_BOUND = parseUsd("1000000");
+
+/** A price ceiling in USD, as a JSON number or a decimal string; kept exact (at most 12 decimals, 0 to $1M). */
+const priceBound = usdInput({ maximum: MAX_PRICE_BOUND, strings: true });
 
 const provider = z.object({
   order: z.array(z.string()).optional(),
@@ -114,11 +123,11 @@ const chatBody = z.object({
   messages: z.array(message).min(1).optional(),
   prompt: z.string().optional(),
   stream: z.boolean().nullable().optional(),
-  max_tokens: z.number().int().positive().nullable().optional(),
-  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  max_tokens: tokenCount.nullable().optional(),
+  max_completion_tokens: tokenCount.nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
-  top_k: z.number().int().min(0).nullable().optional(),
+  top_k: z.number().int().min(0).max(MAX_TOKENS_LIMIT).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   repetition_penalty: z.number().min(0).max(2).nullable().optional(),

@@ -7,6 +7,7 @@ import { notFound } from "../core/errors.js";
 import { createApolloServer } from "../graphql/apollo.js";
 import { createGraphQLContext } from "../graphql/context.js";
 import { registerPlaygroundAssets } from "../graphql/playground.js";
+import { answerClientError } from "./client-error.js";
 import { fromFastifyError, sendError } from "./error-envelope.js";
 import { registerHealthRoutes } from "./health.route.js";
 import { openRouterRoutes } from "./openrouter/index.js";
@@ -28,6 +29,9 @@ export async function buildHttpApp(options: {
     bodyLimit: 20 * 1024 * 1024,
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    // Errors raised before routing (a bad or too long URL, a malformed request) leave in the envelope too.
+    frameworkErrors: (error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error),
+    clientErrorHandler: answerClientError,
   });
 
   app.setErrorHandler((error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error));

@@ -1,4 +1,5 @@
 import type { FastifyReply } from "fastify";
+import type { ErrorKind } from "../core/errors.js";
 import { GatewayError, toGatewayError } from "../core/errors.js";
 
 /** OpenRouter's error body: `{"error":{"code","message","metadata"}}`, with `code` equal to the HTTP status. */
@@ -26,18 +27,35 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.code(gatewayError.status).type("application/json").send(toErrorEnvelope(gatewayError));
 }
 
+/** The 4xx statuses of Fastify's own errors that keep their status; any other 4xx is a 400. */
+const FASTIFY_STATUS_KINDS: Record<number, ErrorKind> = {
+  404: "not_found",
+  408: "timeout",
+  413: "payload_too_large",
+  414: "uri_too_long",
+  415: "unsupported_media_type",
+  431: "headers_too_large",
+};
+
 /**
- * Fastify's own errors (body too large, unsupported media type, bad JSON, schema validation) carry a
+ * Our wording for Fastify errors whose own message echoes the whole (possibly huge) URL or says too little.
+ * https://fastify.dev/docs/latest/Reference/Errors/
+ */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: "A path parameter of the URL is too long",
+  FST_ERR_BAD_URL: "The URL is not valid: a path segment is not well-formed percent-encoding",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "Unsupported Content-Type: send the body as application/json",
+};
+
+/**
+ * Fastify's own errors (body too large, unsupported media type, bad JSON, bad or too long URL) carry a
  * `statusCode`; they become the matching gateway error so they too arrive in the envelope.
  */
 export function fromFastifyError(error: unknown): GatewayError | undefined {
   if (error instanceof GatewayError) return error;
   if (typeof error !== "object" || error === null || !("statusCode" in error)) return undefined;
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
-  const message = error instanceof Error ? error.message : "Bad request";
-  if (statusCode === 413) return new GatewayError("payload_too_large", message);
-  if (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500) {
-    return new GatewayError("invalid_request", message);
-  }
-  return undefined;
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== "number" || statusCode < 400 || statusCode >= 500) return undefined;
+  const message = (typeof code === "string" ? FASTIFY_MESSAGES[code] : undefined) ?? (error instanceof Error ? error.message : "Bad request");
+  return new GatewayError(FASTIFY_STATUS_KINDS[statusCode] ?? "invalid_request", message);
 }

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import type { CreateKeyInput, UpdateKeyInput } from "../../accounts/key-view.js";
-import { usdFromJsonNumber } from "../../billing/money.js";
+import { parseUsd } from "../../billing/money.js";
+import { usdInput } from "../../billing/usd-input.js";
 import { invalidRequest } from "../../core/errors.js";
 
 /**
  * Request bodies of `POST /keys` and `PATCH /keys/{hash}`, as OpenRouter documents them, validated with zod
  * and turned into service inputs. A bad field is a 400 naming it. Limits arrive as JSON numbers of USD and
- * are converted to exact amounts here through the digits the client wrote (`usdFromJsonNumber`).
+ * are converted to exact amounts here through the digits the client wrote (`usdInput`).
  */
 
-const limitSchema = z.number().finite().min(0).max(1_000_000).nullable();
+const limitSchema = usdInput({ maximum: parseUsd("1000000") }).nullable();
 const limitResetSchema = z.enum(["daily", "weekly", "monthly"]).nullable();
 const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
 
@@ -42,15 +43,6 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   throw invalidRequest(`Invalid request body${field === undefined ? "" : ` at ${field}`}: ${issue?.message ?? "invalid"}`, field);
 }
 
-function amountOrNull(value: number | null | undefined, field: string): bigint | null | undefined {
-  if (value === undefined || value === null) return value;
-  try {
-    return usdFromJsonNumber(value);
-  } catch {
-    throw invalidRequest(`${field} has more than 12 decimal places`, field);
-  }
-}
-
 function dateOrNull(value: string | null | undefined): Date | null | undefined {
   return value === undefined ? undefined : value === null ? null : new Date(value);
 }
@@ -60,7 +52,7 @@ export function parseCreateKeyBody(body: unknown): CreateKeyInput {
   return {
     accountId: parsed.workspace_id,
     name: parsed.name,
-    spendLimit: amountOrNull(parsed.limit, "limit"),
+    spendLimit: parsed.limit,
     limitReset: parsed.limit_reset,
     includeByokInLimit: parsed.include_byok_in_limit,
     expiresAt: dateOrNull(parsed.expires_at),
@@ -73,7 +65,7 @@ export function parseUpdateKeyBody(body: unknown): UpdateKeyInput {
   return {
     name: parsed.name,
     disabled: parsed.disabled,
-    spendLimit: amountOrNull(parsed.limit, "limit"),
+    spendLimit: parsed.limit,
     limitReset: parsed.limit_reset,
     includeByokInLimit: parsed.include_byok_in_limit,
     expiresAt: dateOrNull(parsed.expires_at),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatUsd, maxAmount, minAmount, multiplyRational, parseUsd, usd, usdFromJsonNumber } from "../../../src/billing/money.js";
+import { formatUsd, InvalidAmountError, MAX_AMOUNT, maxAmount, minAmount, multiplyRational, parseUsd, usd, usdFromJsonNumber } from "../../../src/billing/money.js";
 import { applyRate, compareRates, formatRate, parseRate } from "../../../src/billing/rate.js";
 import { readCatalogFile } from "../../../src/catalog/seed.js";
 
@@ -41,7 +41,7 @@ describe("parseUsd and formatUsd", () => {
 
   it("usdFromJsonNumber keeps the digits a client wrote in a JSON number (the REST limit inputs)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000_000 }), fc.integer({ min: 0, max: 6 }), (units, places) => {
+      fc.property(fc.integer({ min: 0, max: 9_000_000 }), fc.integer({ min: 0, max: 6 }), (units, places) => {
         const digits = String(units).padStart(places + 1, "0");
         const decimal = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
         return usdFromJsonNumber(Number(decimal)) === parseUsd(decimal);
@@ -49,11 +49,34 @@ describe("parseUsd and formatUsd", () => {
     );
     expect(usdFromJsonNumber(23077.35)).toBe(parseUsd("23077.35"));
     expect(usdFromJsonNumber(1e-7)).toBe(parseUsd("0.0000001"));
-    expect(usdFromJsonNumber(1.5e21)).toBe(parseUsd("1500000000000000000000"));
+    expect(usdFromJsonNumber(1.5e6)).toBe(parseUsd("1500000"));
     expect(usdFromJsonNumber(-2e-12)).toBe(-2n);
     expect(() => usdFromJsonNumber(-2.5e-12)).toThrow(RangeError);
     expect(() => usdFromJsonNumber(1e-13)).toThrow(RangeError);
     expect(() => usdFromJsonNumber(Number.NaN)).toThrow(RangeError);
+  });
+
+  it("refuse with a typed InvalidAmountError saying why, including amounts no bigint column holds (issue 14)", () => {
+    const reasonOf = (parse: () => unknown): unknown => {
+      try {
+        parse();
+      } catch (error) {
+        return error instanceof InvalidAmountError ? error.reason : error;
+      }
+      return "accepted";
+    };
+    expect(reasonOf(() => parseUsd("0.0000000000001"))).toBe("too_many_decimals");
+    expect(reasonOf(() => parseUsd("NaN"))).toBe("not_decimal");
+    expect(reasonOf(() => parseUsd("1e5"))).toBe("not_decimal");
+    expect(reasonOf(() => parseUsd(formatUsd(MAX_AMOUNT)))).toBe("accepted");
+    expect(reasonOf(() => parseUsd(formatUsd(MAX_AMOUNT + 1n)))).toBe("out_of_range");
+    expect(reasonOf(() => parseUsd(`-${formatUsd(MAX_AMOUNT + 1n)}`))).toBe("out_of_range");
+    expect(reasonOf(() => parseUsd("9".repeat(100_000)))).toBe("out_of_range");
+    expect(reasonOf(() => parseUsd(`000000000000000001.5`))).toBe("accepted");
+    expect(reasonOf(() => usdFromJsonNumber(1.5e21))).toBe("out_of_range");
+    expect(reasonOf(() => usdFromJsonNumber(-1e300))).toBe("out_of_range");
+    expect(reasonOf(() => usdFromJsonNumber(Number.POSITIVE_INFINITY))).toBe("not_finite");
+    expect(reasonOf(() => usdFromJsonNumber(1e-300))).toBe("too_many_decimals");
   });
 });
 
