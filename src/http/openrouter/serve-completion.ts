@@ -3,7 +3,7 @@ import type { GatewayServices } from "../../app/services.js";
 import type { Principal } from "../../auth/principal.js";
 import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
-import type { CompletionStream } from "../../completions/completion-service.js";
+import type { CompletionResult, CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
 import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/reasoning-details.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
@@ -86,6 +86,9 @@ async function streamCompletion(input: {
   let reasoningOpen = false;
   let sentRole = false;
   let failure: GatewayError | undefined;
+  // The finish chunk is part of the answer's end: it waits, with the usage chunk and `[DONE]`, for the
+  // settlement (in strict BILLING_DURABILITY, until the charge and the generation record are committed).
+  let finishChunk: unknown;
   for await (const part of stream.parts) {
     if (sse.isClosed) break;
     if (!sentRole && object === "chat.completion.chunk") {
@@ -129,7 +132,7 @@ async function streamCompletion(input: {
         break;
       case "finish": {
         const finish = { reason: openAIFinishReason(part.finishReason.unified), native: part.finishReason.raw ?? null };
-        sse.data(object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish));
+        finishChunk = object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish);
         break;
       }
       case "error":
@@ -139,8 +142,17 @@ async function streamCompletion(input: {
         assertNever(part);
     }
   }
-  const result = await stream.result;
+  let result: CompletionResult;
+  try {
+    result = await stream.result;
+  } catch (error) {
+    // Not charged and recorded for sure: the answer ends with an error, not with a claim of success.
+    sse.data(errorChunk(stream, toGatewayError(error), object));
+    sse.done();
+    return reply;
+  }
   if (sse.isClosed) return reply;
+  if (finishChunk !== undefined) sse.data(finishChunk);
   if (failure !== undefined) sse.data(errorChunk(stream, failure, object));
   sse.data(usageChunk(result, object));
   sse.done();
