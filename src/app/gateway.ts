@@ -78,6 +78,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     flushMs: config.CREDIT_LEASE_FLUSH_MS,
     idleMs: config.CREDIT_LEASE_IDLE_MS,
     maxAgeMs: config.CREDIT_LEASE_MAX_AGE_MS,
+    durable: config.BILLING_DURABILITY === "strict",
     logger,
   });
   const completions = createCompletionService({
@@ -86,6 +87,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     billing,
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
+    durability: config.BILLING_DURABILITY,
     logger,
   });
   const services: GatewayServices = {

@@ -20,6 +20,7 @@ import { estimatePrompt } from "./estimate-prompt.js";
 import { holdFunds } from "./hold-funds.js";
 import type { Attempt } from "./completion-attempt.js";
 import { createGenerationSettler } from "./settle-generation.js";
+import type { BillingDurability } from "./settle-generation.js";
 import { newGenerationId } from "./generation-id.js";
 
 /** Which endpoint served a generation, known as soon as an attempt succeeds. */
@@ -50,7 +51,10 @@ export interface CompletionResult extends ServedBy {
 export interface CompletionStream extends ServedBy {
   /** Every part, from the first; ends after `finish` or `error`. Stopping early cancels the upstream. */
   parts: AsyncIterable<StreamPart>;
-  /** Resolves once the generation is settled and recorded (also after a cancelled stream). */
+  /**
+   * Resolves once the generation is settled and recorded (also after a cancelled stream); in strict durability,
+   * once both are committed, and rejects (500) when they could not be.
+   */
   result: Promise<CompletionResult>;
 }
 
@@ -98,13 +102,21 @@ export function createCompletionService(options: {
   billing: CompletionBilling;
   admission: CompletionAdmission;
   recorder: GenerationRecorder;
+  /** See `BillingDurability`; strict unless told otherwise. */
+  durability?: BillingDurability;
   clock?: () => number;
   newId?: () => string;
   logger?: FastifyBaseLogger;
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
-  const settler = createGenerationSettler({ billing: options.billing, recorder: options.recorder, clock, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const settler = createGenerationSettler({
+    billing: options.billing,
+    recorder: options.recorder,
+    clock,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   const settle = settler.settle;
 
   function requireApiPrincipal(principal: Principal): void {
@@ -316,28 +328,25 @@ export function createCompletionService(options: {
             value.attemptAbort.abort();
             await value.iterator.return?.(undefined).catch(() => undefined);
           }
-          try {
-            const settled = settle({
-              request,
-              run,
-              attempt,
-              ticket,
-              servedBy: served,
-              attempts,
-              receivedAt,
-              content: accumulator.content,
-              usage: accumulator.usage,
-              finishReason: accumulator.error === undefined ? accumulator.finishReason : { unified: "error", raw: accumulator.finishReason?.raw },
-              fallbackCompletionTokens: accumulator.outputTokens,
-              error: accumulator.error,
-              cancelled,
-              firstOutputAt: accumulator.firstContentAt,
-              warnings,
-            });
-            resolveResult(settled);
-          } catch (error) {
-            rejectResult(error);
-          }
+          // Not awaited: a cut stream's caller is gone; `result` carries the settlement (and, in strict mode,
+          // its durability) to whoever still writes the answer's end.
+          settle({
+            request,
+            run,
+            attempt,
+            ticket,
+            servedBy: served,
+            attempts,
+            receivedAt,
+            content: accumulator.content,
+            usage: accumulator.usage,
+            finishReason: accumulator.error === undefined ? accumulator.finishReason : { unified: "error", raw: accumulator.finishReason?.raw },
+            fallbackCompletionTokens: accumulator.outputTokens,
+            error: accumulator.error,
+            cancelled,
+            firstOutputAt: accumulator.firstContentAt,
+            warnings,
+          }).then(resolveResult, rejectResult);
         }
       }
 

@@ -15,6 +15,10 @@ interface Lease {
   remaining: Amount;
   inFlight: number;
   pending: LeaseCharge[];
+  /** Settlements waiting for the write of the charges now in `pending` (strict durability). */
+  waiters: Waiter[];
+  /** Set while a flush is queued that has not yet taken `pending`, so a burst of settlements queues one. */
+  flushQueued: boolean;
   createdAt: number;
   lastUsedAt: number;
   retiring: boolean;
@@ -22,6 +26,11 @@ interface Lease {
   releasing: boolean;
   /** Serialises this lease's ledger writes. */
   writes: Promise<void>;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 export interface LeaseBillingOptions {
@@ -32,6 +41,12 @@ export interface LeaseBillingOptions {
   leaseSize: Amount;
   /** Charges are written at least this often. */
   flushMs: number;
+  /**
+   * `BILLING_DURABILITY=strict`: `settle` resolves only once the charge is committed. The lease's charges are
+   * then written at the next turn of the event loop (group commit: every charge settled meanwhile shares the
+   * write, and while one write is in flight the next batch accumulates) instead of after `flushMs`.
+   */
+  durable?: boolean;
   /** A lease unused this long is written out and its remainder given back. */
   idleMs: number;
   /** A lease older than this is retired and replaced (well before the ledger's reservation expiry). */
@@ -65,18 +80,31 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
   }
 
   function flush(lease: Lease): Promise<void> {
+    lease.flushQueued = true;
     return write(lease, async () => {
+      lease.flushQueued = false;
       if (lease.pending.length === 0) return;
       const charges = lease.pending.splice(0);
+      const waiters = lease.waiters.splice(0);
       try {
         const { balance } = await options.ledger.chargeLease(lease.reservation, charges);
+        for (const waiter of waiters) waiter.resolve();
         // A negative balance must stop further requests at once: no more holds from this lease.
         if (balance < 0n) retire(lease);
       } catch (error) {
+        // The charges stay pending and are retried; whoever waited for this write hears that it failed.
         lease.pending.unshift(...charges);
+        for (const waiter of waiters) waiter.reject(error);
         throw error;
       }
     });
+  }
+
+  /** Group commit: one flush queued for the next turn, taking every charge settled until it starts. */
+  function flushSoon(lease: Lease): void {
+    if (lease.flushQueued) return;
+    lease.flushQueued = true;
+    setImmediate(() => void flush(lease));
   }
 
   function retire(lease: Lease): void {
@@ -121,6 +149,8 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
           remaining: reservation.amount,
           inFlight: 0,
           pending: [],
+          waiters: [],
+          flushQueued: false,
           createdAt: now,
           lastUsedAt: now,
           retiring: false,
@@ -181,7 +211,14 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
         description: `${details.model} via ${details.provider}`,
       });
       finish(lease, hold, cost);
+      if (options.durable !== true) {
+        scheduleFlush();
+        return;
+      }
+      const written = new Promise<void>((resolve, reject) => lease.waiters.push({ resolve, reject }));
+      flushSoon(lease);
       scheduleFlush();
+      await written;
     },
 
     async release(hold) {

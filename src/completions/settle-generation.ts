@@ -2,11 +2,11 @@ import type { FastifyBaseLogger } from "fastify";
 import { formatUsd } from "../billing/money.js";
 import { billedTokens, capCostParts, chargedParts } from "../billing/usage-cost.js";
 import type { CallWarning } from "../core/call-options.js";
-import type { GatewayError } from "../core/errors.js";
+import { GatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
 import type { GeneratedContent } from "../core/language-model.js";
 import type { Usage } from "../core/usage.js";
-import type { ProviderAttempt } from "../db/schema/index.js";
+import type { NewGenerationRow, ProviderAttempt } from "../db/schema/index.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { Attempt } from "./completion-attempt.js";
@@ -32,20 +32,29 @@ export interface SettleInput {
   warnings: CallWarning[];
 }
 
+/** `strict`: an answer ends only once its charge and generation record are committed; `relaxed`: they follow it. */
+export type BillingDurability = "strict" | "relaxed";
+
 /**
  * The end of every generation: exact tokens (the provider's count, or for a cut stream the output counted), the
  * exact charge at the endpoint's prices capped at the hold (an overshoot past it is logged and recorded as
- * `overshoot_tokens` and `uncharged_cost`, never charged), the generation record, then the ledger write and the token count for
- * rate limits. The charge is final before the answer leaves; the ledger is written just after, so callers
- * never wait for its disk write, and `drain` lets shutdown (and tests) wait for the writes in flight.
+ * `overshoot_tokens` and `uncharged_cost`, never charged), the generation record, then the ledger write and the
+ * token count for rate limits. The charge is final before the answer leaves. With `durability: "strict"` the returned promise
+ * resolves only once the charge and the record are committed (the batchers group-commit them with every other
+ * request settling at the same time), so the caller sends its final byte only for a request that is charged
+ * and recorded, and it rejects with a 500 when either write failed. With `"relaxed"` it resolves at once and
+ * the writes follow the answer (a hard kill loses the last CREDIT_LEASE_FLUSH_MS / GENERATION_FLUSH_MS of
+ * them). Either way `drain` lets shutdown (and tests) wait for the writes in flight.
  */
 export function createGenerationSettler(deps: {
   billing: CompletionBilling;
   recorder: GenerationRecorder;
   clock: () => number;
+  durability?: BillingDurability;
   logger?: FastifyBaseLogger;
-}): { settle: (input: SettleInput) => CompletionResult; drain: () => Promise<void> } {
+}): { settle: (input: SettleInput) => Promise<CompletionResult>; drain: () => Promise<void> } {
   const clock = deps.clock;
+  const strict = deps.durability !== "relaxed";
   const pendingSettlements = new Set<Promise<void>>();
 
   function track(settlement: Promise<void>): void {
@@ -53,8 +62,8 @@ export function createGenerationSettler(deps: {
     void settlement.finally(() => pendingSettlements.delete(settlement));
   }
 
-  /** Prices, records and charges one finished (or cut) generation; the ledger write follows the answer. */
-  function settle(input: SettleInput): CompletionResult {
+  /** Prices, records and charges one finished (or cut) generation. */
+  async function settle(input: SettleInput): Promise<CompletionResult> {
     const { attempt } = input;
     const estimate = attempt.prompt;
     const usage: Usage = input.usage ?? {
@@ -85,23 +94,20 @@ export function createGenerationSettler(deps: {
         "upstream overshot the hold: usage beyond it is not charged",
       );
     }
-    // The charge is exact and final here; writing it to the ledger happens after the answer is on its way, so
-    // the caller never waits for the ledger's disk write. Shutdown drains these writes before closing the database.
-    track(
-      (async () => {
-        if (cost > 0n) {
-          await deps.billing.settle(attempt.hold, cost, {
+    const charged =
+      cost > 0n
+        ? deps.billing.settle(attempt.hold, cost, {
             generationId: input.servedBy.generationId,
             model: input.servedBy.model,
             provider: input.servedBy.providerSlug,
-          });
-        } else {
-          await deps.billing.release(attempt.hold);
-        }
-        await input.ticket.recordTokens(tokens.prompt + tokens.completion);
-      })().catch((error: unknown) => {
-        deps.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
-      }),
+          })
+        : deps.billing.release(attempt.hold);
+    track(
+      charged
+        .then(() => input.ticket.recordTokens(tokens.prompt + tokens.completion))
+        .catch((error: unknown) => {
+          deps.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
+        }),
     );
     const now = clock();
     input.attempts.push({
@@ -111,7 +117,7 @@ export function createGenerationSettler(deps: {
       errorType: input.error?.kind ?? null,
       latencyMs: now - attempt.startedAt,
     });
-    deps.recorder.record({
+    const row: NewGenerationRow = {
       id: input.servedBy.generationId,
       accountId: input.run.principal.accountId,
       keyHash: input.run.principal.keyHash,
@@ -130,8 +136,6 @@ export function createGenerationSettler(deps: {
       tokensCached: tokens.cacheRead,
       tokensCacheWrite: tokens.cacheWrite,
       totalCost: cost,
-      overshootTokens,
-      unchargedCost,
       latencyMs: now - input.receivedAt,
       generationTimeMs: input.firstOutputAt === undefined ? 0 : now - input.firstOutputAt,
       providerResponses: input.attempts,
@@ -139,9 +143,11 @@ export function createGenerationSettler(deps: {
       httpReferer: input.run.attribution?.httpReferer ?? null,
       appTitle: input.run.attribution?.appTitle ?? null,
       userAgent: input.run.attribution?.userAgent ?? null,
+      overshootTokens,
+      unchargedCost,
       errorMessage: input.error?.message ?? null,
       createdAt: new Date(input.receivedAt),
-    });
+    };
     // Listed field by field: spreading `servedBy` into a bigger literal is a slow path in V8, and this runs once
     // per request.
     const { servedBy } = input;
@@ -160,6 +166,24 @@ export function createGenerationSettler(deps: {
       warnings: input.warnings,
     };
     if (input.error !== undefined) result.error = input.error;
+    if (!strict) {
+      deps.recorder.record(row);
+      return result;
+    }
+    const recorded = deps.recorder.recordDurably(row);
+    // A release (nothing charged) is not waited for: a crash before it loses nothing but a hold the sweeper frees.
+    const durable = cost > 0n ? Promise.all([charged, recorded]) : recorded;
+    track(durable.then(() => undefined, () => undefined));
+    try {
+      await durable;
+    } catch (error) {
+      deps.logger?.error({ err: error, generationId: row.id }, "the charge or the generation record could not be written before the answer ended");
+      throw new GatewayError("server", "The generation could not be recorded and charged; it will be retried, but this answer is not confirmed", {
+        cause: error,
+        retryable: true,
+        metadata: { generation_id: row.id },
+      });
+    }
     return result;
   }
 

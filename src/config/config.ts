@@ -75,14 +75,21 @@ const configSchema = z.object({
   /**
    * How often leased charges are written to the ledger. Each write is one statement whatever it carries, and on
    * the embedded database a statement costs about 2 ms of the gateway's own CPU, so the interval, not the
-   * traffic, sets most of the ledger's cost; a hard kill loses at most this much of charges.
+   * traffic, sets most of the ledger's cost; in `relaxed` BILLING_DURABILITY a hard kill loses at most this much of charges.
    */
   CREDIT_LEASE_FLUSH_MS: z.coerce.number().int().min(1).default(50),
   /**
    * How often generation records are written, in batches. Records are readable (`GET /generation`) the moment
-   * their request ends, written or not; a hard kill loses at most this much of them.
+   * their request ends, written or not; in `relaxed` BILLING_DURABILITY a hard kill loses at most this much of them.
    */
   GENERATION_FLUSH_MS: z.coerce.number().int().min(1).default(100),
+  /**
+   * `strict`: a response's final byte (the JSON body, or the SSE stream's finish and usage chunks and
+   * `[DONE]`) is sent only once its charge and generation record are committed, written together with every
+   * other request finishing at the same time (group commit), so a hard kill loses no served request's charge
+   * or record. `relaxed`: they are written after the answer, every CREDIT_LEASE_FLUSH_MS and GENERATION_FLUSH_MS.
+   */
+  BILLING_DURABILITY: z.enum(["strict", "relaxed"]).default("strict"),
   /** An unused lease is written out and its remainder given back after this long. */
   CREDIT_LEASE_IDLE_MS: z.coerce.number().int().min(10).default(2000),
   /** A lease is replaced after this long, well within RESERVATION_TTL_MS. */

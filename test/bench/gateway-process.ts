@@ -9,6 +9,7 @@ import { seedCatalogIfEmpty } from "../../src/catalog/seed.js";
 import { loadConfig } from "../../src/config/config.js";
 import { projectPath } from "../../src/config/project-root.js";
 import { openDatabase } from "../../src/db/client.js";
+import type { DatabaseHandle } from "../../src/db/client.js";
 import { TEST_OPERATOR } from "../support/api-keys.js";
 import { pinnedCommand } from "./cpu-pinning.js";
 
@@ -59,6 +60,18 @@ function residentMiBOf(child: ChildProcess): number {
 }
 
 /**
+ * An account with `usd` of credit and one API key, made straight on `database` (before a gateway process
+ * opens it), for the bench and for the tests that run the gateway as its own process.
+ */
+export async function createFundedAccount(database: DatabaseHandle, options: { usd: string; name: string }): Promise<{ apiKey: string; accountId: string }> {
+  const services = createAccountServices({ db: database.db, config: loadConfig({ ...process.env, BILLING_SWEEP_MS: "0", LOG_LEVEL: "silent" }) });
+  const account = await services.accounts.create(TEST_OPERATOR, { name: options.name });
+  await services.credits.grant(TEST_OPERATOR, { accountId: account.id, credits: parseUsd(options.usd), reason: options.name });
+  const { plaintext } = await services.keys.create(TEST_OPERATOR, { accountId: account.id, name: options.name });
+  return { apiKey: plaintext, accountId: account.id };
+}
+
+/**
  * Prepares the database (migrations, catalog, one account with credit and a key) in this process, closes it,
  * then starts `dist/src/main.js` on it (PGlite in `dataDir`, or DATABASE_URL) and waits for /readyz.
  */
@@ -67,10 +80,7 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await database.migrate();
   await seedCatalogIfEmpty(database.db);
-  const services = createAccountServices({ db: database.db, config: loadConfig({ ...process.env, BILLING_SWEEP_MS: "0", LOG_LEVEL: "silent" }) });
-  const account = await services.accounts.create(TEST_OPERATOR, { name: "bench" });
-  await services.credits.grant(TEST_OPERATOR, { accountId: account.id, credits: parseUsd("100000"), reason: "bench" });
-  const { plaintext } = await services.keys.create(TEST_OPERATOR, { accountId: account.id, name: "bench" });
+  const { apiKey: plaintext } = await createFundedAccount(database, { usd: "100000", name: "bench" });
   await database.close();
 
   const child = await startNodeProcess({
@@ -89,13 +99,22 @@ export interface NodeProcess {
   residentMiB(): number;
   cpuMs(): number;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies at once, with whatever it had not written; resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts `script` with PORT set to a free port (on `cpus`, a taskset CPU list, when given) and waits until it
  * answers HTTP (with a 2xx at `readyPath`, when given).
  */
-export async function startNodeProcess(options: { script: string; env: Record<string, string>; nodeArgs?: string[]; readyPath?: string; cpus?: string }): Promise<NodeProcess> {
+export async function startNodeProcess(options: {
+  script: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  readyPath?: string;
+  cpus?: string;
+  readyTimeoutMs?: number;
+}): Promise<NodeProcess> {
   const port = await freePort();
   const { command, args } = pinnedCommand(options.cpus, [...(options.nodeArgs ?? []), options.script]);
   const child = spawn(command, args, {
@@ -103,22 +122,30 @@ export async function startNodeProcess(options: { script: string; env: Record<st
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 400; attempt += 1) {
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    return exited;
+  };
+  // Generous: a cold start on a busy shared machine can take half a minute.
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  for (;;) {
     const ready = await fetch(`${url}${options.readyPath ?? "/"}`)
       .then((response) => (options.readyPath === undefined ? true : response.ok))
       .catch(() => false);
     if (ready) break;
     if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await signal("SIGKILL");
+      throw new Error(`${options.script} did not answer ${url}${options.readyPath ?? "/"} in time`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
     url,
     residentMiB: () => residentMiBOf(child),
     cpuMs: () => cpuMsOf(child),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
   };
 }

@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
 import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
+import { runDurabilityBench } from "./durability.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 
 /**
@@ -13,7 +14,9 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * (see cpu-pinning.ts); BENCH_CPU_PROFILE=<folder> profiles the gateway and the bare proxy; BENCH_TRACE=1 times
  * each request inside the hops and the simulator under load, to show where the added time goes;
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
- * the others, to show what a hop's CPU time per request costs in throughput on this machine.
+ * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
+ * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts). BENCH_ONLY=<names>
+ * (`overhead`, `durability`, `ledger`, comma-separated) runs only those parts.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -32,11 +35,17 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-printTable(
-  "Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)",
-  await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...(cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops }) }),
-);
-
-console.log("\nLedger: reservation + settlement on one hot account");
-console.table(await runLedgerBench());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger").split(",").map((name) => name.trim());
+const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
+if (only.includes("overhead")) {
+  printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
+}
+if (only.includes("durability")) {
+  console.log("\nBILLING_DURABILITY: strict (final byte after the charge and record are committed) against relaxed");
+  console.table(await runDurabilityBench({ rounds, loadRequests, loadRounds, ...hopCpus }));
+}
+if (only.includes("ledger")) {
+  console.log("\nLedger: reservation + settlement on one hot account");
+  console.table(await runLedgerBench());
+}
 process.exit(0);

@@ -122,4 +122,22 @@ describe("lease billing", () => {
     expect((refusal as GatewayError).status).toBe(402);
     await billing.close?.();
   });
+
+  it("durable: settle resolves once the charge is in the ledger, and settlements arriving together share one write", async () => {
+    const principal = await fundedPrincipal("10");
+    const ledger = gateway.services.ledger;
+    let writes = 0;
+    const counting = { ...ledger, chargeLease: (...args: Parameters<typeof ledger.chargeLease>) => ((writes += 1), ledger.chargeLease(...args)) };
+    // An interval no test would wait for: only the waiting settlements can make these writes happen.
+    const billing = createLeaseBilling({ ledger: counting, strict: createLedgerBilling(ledger), leaseSize: parseUsd("1"), flushMs: 3_600_000, idleMs: 3_600_000, maxAgeMs: 3_600_000, durable: true });
+    const holds: HeldFunds[] = [];
+    for (let index = 0; index < 30; index += 1) holds.push(await billing.hold(principal, parseUsd("0.01")));
+    await Promise.all(holds.map((hold, index) => billing.settle(hold, parseUsd("0.001"), { generationId: `gen-durable-${index}`, model: "m", provider: "p" })));
+    expect(writes).toBe(1);
+    const after = await figures(principal.accountId ?? "");
+    expect(after.entries.filter((entry) => entry.type === "usage")).toHaveLength(30);
+    expect(after.balance?.balance).toBe(parseUsd("10") - parseUsd("0.03"));
+    expect(after.balance?.balance).toBe(after.ledgerSum);
+    await billing.close?.();
+  });
 });

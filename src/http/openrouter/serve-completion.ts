@@ -3,7 +3,7 @@ import type { GatewayServices } from "../../app/services.js";
 import type { Principal } from "../../auth/principal.js";
 import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
-import type { CompletionRun, CompletionStream } from "../../completions/completion-service.js";
+import type { CompletionResult, CompletionRun, CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
 import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/reasoning-details.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
@@ -92,6 +92,9 @@ async function streamCompletion(input: {
   let reasoningOpen = false;
   let sentRole = false;
   let failure: GatewayError | undefined;
+  // The finish chunk is part of the answer's end: it waits, with the usage chunk and `[DONE]`, for the
+  // settlement (in strict BILLING_DURABILITY, until the charge and the generation record are committed).
+  let finishChunk: unknown;
   for await (const part of stream.parts) {
     if (sse.isClosed) break;
     if (!sentRole && object === "chat.completion.chunk") {
@@ -135,7 +138,7 @@ async function streamCompletion(input: {
         break;
       case "finish": {
         const finish = { reason: openAIFinishReason(part.finishReason.unified), native: part.finishReason.raw ?? null };
-        sse.data(object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish));
+        finishChunk = object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish);
         break;
       }
       case "error":
@@ -147,8 +150,17 @@ async function streamCompletion(input: {
     // Pull the next part only once the client takes this one: a reader that is not reading stops the upstream.
     if ((await sse.room()) !== "ready") break;
   }
-  const result = await stream.result;
+  let result: CompletionResult;
+  try {
+    result = await stream.result;
+  } catch (error) {
+    // Not charged and recorded for sure: the answer ends with an error, not with a claim of success.
+    sse.data(errorChunk(stream, toGatewayError(error), object));
+    sse.done();
+    return reply;
+  }
   if (sse.isClosed) return reply;
+  if (finishChunk !== undefined) sse.data(finishChunk);
   if (failure !== undefined) sse.data(errorChunk(stream, failure, object));
   sse.data(usageChunk(result, object));
   sse.done();

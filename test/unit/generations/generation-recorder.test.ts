@@ -50,4 +50,28 @@ describe("generation recorder", () => {
     await stuck.close();
     expect(down.batches).toEqual([]);
   });
+
+  it("group commit: a record waited for is written at once, not after the interval, with every record queued meanwhile", async () => {
+    const { db, batches } = fakeDatabase({ delayMs: 20 });
+    // An interval no test would wait for: only the waiters can make these writes happen.
+    const recorder = createGenerationRecorder({ db, flushMs: 3_600_000, maxBatch: 200 });
+    const first = recorder.recordDurably(row(0));
+    // Arrives while the first write is in flight: shares the next write with the 49 after it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rest = Array.from({ length: 49 }, (_, index) => recorder.recordDurably(row(index + 1)));
+    await first;
+    expect(batches).toEqual([["gen-test-0"]]);
+    await Promise.all(rest);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toHaveLength(49);
+    await recorder.close();
+  });
+
+  it("a waited-for record whose write fails rejects its waiter, stays queued and is written by the retry", async () => {
+    const flaky = fakeDatabase({ delayMs: 1, failures: 1 });
+    const recorder = createGenerationRecorder({ db: flaky.db, flushMs: 5, maxBatch: 50 });
+    await expect(recorder.recordDurably(row(7))).rejects.toThrow("database unavailable");
+    await recorder.flush();
+    expect(flaky.batches.flat()).toEqual(["gen-test-7"]);
+  });
 });
