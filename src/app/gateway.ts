@@ -107,7 +107,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
-  const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
+  const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
   catalog.start();
   tenancy.sweeper.start();
   const port = (app.server.address() as AddressInfo).port;

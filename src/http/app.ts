@@ -4,8 +4,7 @@ import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { GatewayServices } from "../app/services.js";
 import { notFound } from "../core/errors.js";
-import { createApolloServer } from "../graphql/apollo.js";
-import { createGraphQLContext } from "../graphql/context.js";
+import { createApolloServer, createGuardedContext } from "../graphql/apollo.js";
 import { registerPlaygroundAssets } from "../graphql/playground.js";
 import { fromFastifyError, sendError } from "./error-envelope.js";
 import { registerHealthRoutes } from "./health.route.js";
@@ -41,7 +40,7 @@ export async function buildHttpApp(options: {
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
-    context: async (request) => createGraphQLContext(services, request.headers.authorization),
+    context: async (request) => createGuardedContext(services, request),
   });
   return app;
 }
