@@ -26,8 +26,8 @@ const configSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
   GRAPHQL_ANONYMOUS_MAX_TOKENS: z.coerce.number().int().min(100).default(3_000),
   /** Most selections once fragments are expanded, measured before validation (with a key / without). */
-  GRAPHQL_MAX_SELECTIONS: z.coerce.number().int().min(10).default(2_000),
-  GRAPHQL_ANONYMOUS_MAX_SELECTIONS: z.coerce.number().int().min(10).default(500),
+  GRAPHQL_MAX_SELECTIONS: z.coerce.number().int().min(10).default(1_000),
+  GRAPHQL_ANONYMOUS_MAX_SELECTIONS: z.coerce.number().int().min(10).default(600),
   /** Most aliased fields once fragments are expanded (with a key / without). */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(100),
   GRAPHQL_ANONYMOUS_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
