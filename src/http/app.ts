@@ -7,6 +7,7 @@ import { notFound } from "../core/errors.js";
 import { createApolloServer, createGuardedContext } from "../graphql/apollo.js";
 import { registerPlaygroundAssets } from "../graphql/playground.js";
 import { fromFastifyError, sendError } from "./error-envelope.js";
+import { sendGraphQLTransportError } from "./graphql-transport-error.js";
 import { registerHealthRoutes } from "./health.route.js";
 import { openRouterRoutes } from "./openrouter/index.js";
 
@@ -38,9 +39,12 @@ export async function buildHttpApp(options: {
 
   const apollo = createApolloServer({ schema: options.schema, services, plugins: [fastifyApolloDrainPlugin(app)] });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), {
-    path: "/graphql",
-    context: async (request) => createGuardedContext(services, request),
+  await app.register(async (graphqlScope) => {
+    graphqlScope.setErrorHandler((error, _request, reply) => sendGraphQLTransportError(reply, error));
+    await graphqlScope.register(fastifyApollo(apollo), {
+      path: "/graphql",
+      context: async (request) => createGuardedContext(services, request),
+    });
   });
   return app;
 }

@@ -99,6 +99,13 @@ describe("fragment and alias explosions", () => {
 });
 
 describe("typed refusals over HTTP", () => {
+  it("answers a body that is not JSON 400 in GraphQL's envelope, not REST's", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
+  });
+
   it("answers an over-complex operation 400 QUERY_TOO_COMPLEX", async () => {
     const result = await graphqlRequest(gateway.url, "{ models(first: 100) { edges { node { endpoints { provider { endpoints { model { id } } } } } } } }");
     expect(result.status).toBe(400);
