@@ -121,7 +121,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     }
     throw error;
   }
-  const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services });
+  const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
   catalog.start();
   tenancy.sweeper.start();
   const port = (app.server.address() as AddressInfo).port;

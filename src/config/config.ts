@@ -23,6 +23,15 @@ const configSchema = z.object({
   CATALOG_POLL_MS: z.coerce.number().int().min(100).default(2000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  /** Most tokens in one GraphQL document, counted before parsing (callers with a key / without). */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  GRAPHQL_ANONYMOUS_MAX_TOKENS: z.coerce.number().int().min(100).default(3_000),
+  /** Most selections once fragments are expanded, measured before validation (with a key / without). */
+  GRAPHQL_MAX_SELECTIONS: z.coerce.number().int().min(10).default(1_000),
+  GRAPHQL_ANONYMOUS_MAX_SELECTIONS: z.coerce.number().int().min(10).default(600),
+  /** Most aliased fields once fragments are expanded (with a key / without). */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(100),
+  GRAPHQL_ANONYMOUS_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   SEED_CATALOG: booleanFlag.default(true),
   /** How long a stream may wait for its first token before headers are sent and `: OPENROUTER PROCESSING` keep-alives begin. */

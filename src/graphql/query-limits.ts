@@ -1,6 +1,5 @@
-import type { DocumentNode, GraphQLSchema, ValidationRule } from "graphql";
-import { GraphQLError, Kind } from "graphql";
-import type { ASTNode, FragmentDefinitionNode, SelectionSetNode } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
+import { operationRefused } from "./operation-guard.js";
 import { createRequire } from "node:module";
 
 /**
@@ -13,55 +12,12 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
 ) as typeof import("graphql-query-complexity");
 
 /**
- * Refuses abusive queries before they run: a depth limit (as a validation rule, so it applies to HTTP and
- * WebSocket alike) and a complexity limit computed with graphql-query-complexity (list fields multiply their
- * children by `first`, see `fieldExtensionsEstimator`).
+ * The complexity limit, computed with graphql-query-complexity (list fields multiply their children by `first`,
+ * see `fieldExtensionsEstimator`). It walks the operation with fragments expanded, so it runs only after
+ * `assertDocumentShape` (operation-guard.ts) has bounded that expansion, and with variables already coerced.
  */
 
-function selectionDepth(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
-  if (selectionSet === undefined) return 0;
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith("__")) continue;
-      deepest = Math.max(deepest, 1 + selectionDepth(selection.selectionSet, fragments, seen));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, seen));
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (fragment === undefined || seen.has(name)) continue;
-      deepest = Math.max(deepest, selectionDepth(fragment.selectionSet, fragments, new Set([...seen, name])));
-    }
-  }
-  return deepest;
-}
-
-/** A validation rule refusing operations nested deeper than `maxDepth` fields. */
-export function depthLimitRule(maxDepth: number): ValidationRule {
-  return (context) => {
-    const document = context.getDocument();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    return {
-      OperationDefinition(node) {
-        const depth = selectionDepth(node.selectionSet, fragments, new Set());
-        if (depth > maxDepth) {
-          context.reportError(
-            new GraphQLError(`Query is too deep: depth ${depth} exceeds the limit of ${maxDepth}`, {
-              nodes: [node as ASTNode],
-              extensions: { code: "QUERY_TOO_DEEP", depth, maxDepth },
-            }),
-          );
-        }
-      },
-    };
-  };
-}
-
-/** Throws a GraphQLError when the operation's estimated complexity exceeds `maxComplexity`. */
+/** Throws a GraphQLError (HTTP 400, QUERY_TOO_COMPLEX) when the operation's estimated complexity exceeds `maxComplexity`. */
 export function assertComplexity(options: {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -75,10 +31,14 @@ export function assertComplexity(options: {
     operationName: options.operationName ?? undefined,
     variables: options.variables ?? {},
     estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    // The selection limit already bounds the walk; the library's own node limit would throw an untyped error.
+    maxQueryNodes: Number.MAX_SAFE_INTEGER,
   });
   if (complexity > options.maxComplexity) {
-    throw new GraphQLError(`Query is too complex: complexity ${complexity} exceeds the limit of ${options.maxComplexity}`, {
-      extensions: { code: "QUERY_TOO_COMPLEX", complexity, maxComplexity: options.maxComplexity },
+    throw operationRefused(`Query is too complex: complexity ${complexity} exceeds the limit of ${options.maxComplexity}`, {
+      code: "QUERY_TOO_COMPLEX",
+      complexity,
+      maxComplexity: options.maxComplexity,
     });
   }
 }

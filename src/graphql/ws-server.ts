@@ -1,24 +1,67 @@
 import type { Server } from "node:http";
-import type { GraphQLSchema } from "graphql";
-import { GraphQLError, parse, specifiedRules, validate } from "graphql";
-
-import { useServer } from "graphql-ws/use/ws";
+import type { FastifyBaseLogger } from "fastify";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate } from "graphql";
 import { WebSocketServer } from "ws";
 import type { GatewayServices } from "../app/services.js";
 import type { Principal } from "../auth/principal.js";
 import { GatewayError } from "../core/errors.js";
 import { operationContext } from "./context.js";
-import { assertComplexity, depthLimitRule } from "./query-limits.js";
+import { formatGraphQLError } from "./format-error.js";
+import { assertVariables, operationLimits, operationRefused, preflightDocument } from "./operation-guard.js";
+import { assertComplexity } from "./query-limits.js";
+import type { WebSocketExtra } from "./ws-adapter.js";
+import { serveGraphQLWebSockets } from "./ws-adapter.js";
 
 /** What `onConnect` learned about the socket, kept for the socket's lifetime. */
-type SocketExtra = {
+interface SocketExtra extends WebSocketExtra {
   principal: Principal | null;
-};
+}
+
+/** Largest WebSocket frame accepted; `ws` closes the socket with 1009 (message too big) beyond it. */
+const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** The Authorization value from connection_init: `{ Authorization: "Bearer ..." }` or `{ authorization }`. */
 function authorizationFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const value = params?.Authorization ?? params?.authorization;
   return typeof value === "string" ? value : undefined;
+}
+
+/** Errors as the client sees them: through the one formatter HTTP uses, without Apollo's `http` extension. */
+function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const formatted = formatGraphQLError(error.toJSON(), error);
+    if (formatted.extensions?.http === undefined) return formatted;
+    const { http: _http, ...extensions } = formatted.extensions;
+    return { ...formatted, extensions };
+  });
+}
+
+/** The operation guard's refusals and graphql-js's own parse and validation errors, each with a code. */
+function admit(options: { schema: GraphQLSchema; services: GatewayServices; principal: Principal | null; query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) {
+  const limits = operationLimits(options.services.config, options.principal);
+  let document = preflightDocument(options.query, limits);
+  if (document === undefined) {
+    try {
+      document = parse(options.query);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      throw operationRefused(error.message, { code: "GRAPHQL_PARSE_FAILED" });
+    }
+  }
+  const errors = validate(options.schema, document, specifiedRules);
+  if (errors.length > 0) {
+    return { errors: errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...error.extensions } })) };
+  }
+  const operation = getOperationAST(document, options.operationName);
+  if (operation === null || operation === undefined) {
+    throw operationRefused(options.operationName ? `Unknown operation named "${options.operationName}"` : "Must provide operation name if query contains multiple operations", {
+      code: "OPERATION_RESOLUTION_FAILURE",
+    });
+  }
+  assertVariables(options.schema, operation, options.variables);
+  assertComplexity({ schema: options.schema, document, operationName: options.operationName, variables: options.variables ?? {}, maxComplexity: limits.maxComplexity });
+  return { document };
 }
 
 export interface GraphQLWebSocketServer {
@@ -28,60 +71,48 @@ export interface GraphQLWebSocketServer {
 
 /**
  * graphql-ws on the same port and path as HTTP GraphQL. Authentication happens once, in `onConnect`, from the
- * `connection_init` payload; a bad key closes the socket with 4403. A missing key is allowed for public
- * subscriptions, which the auth checker then guards field by field. Every operation gets fresh DataLoaders.
+ * `connection_init` payload; a bad or refused key closes the socket with 4403. A missing key is allowed for
+ * public subscriptions, which the auth checker then guards field by field. Every operation passes the same
+ * guard as HTTP (tokens, shape, validation, variables, complexity, anonymous limits tighter) and gets fresh
+ * DataLoaders; every error sent is formatted like HTTP's, with `extensions.code`.
  */
 export function startGraphQLWebSocketServer(options: {
   httpServer: Server;
   schema: GraphQLSchema;
   services: GatewayServices;
+  logger: FastifyBaseLogger;
 }): GraphQLWebSocketServer {
-  const { config } = options.services;
-  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql" });
-  const disposable = useServer<Record<string, unknown>, SocketExtra>(
-    {
+  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_FRAME_BYTES });
+  const served = serveGraphQLWebSockets<Record<string, unknown>, SocketExtra>({
+    webSocketServer,
+    logger: options.logger,
+    extra: (socket, request) => ({ socket, request, principal: null }),
+    server: {
       schema: options.schema,
       onConnect: async (context) => {
         try {
           context.extra.principal = await options.services.authenticate(authorizationFrom(context.connectionParams));
           return true;
         } catch (error) {
-          if (error instanceof GatewayError && error.status === 401) return false;
+          if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) return false;
           throw error;
         }
       },
       onSubscribe: (context, _id, payload) => {
-        let document;
+        const principal = context.extra.principal;
         try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error")];
-        }
-        const errors = validate(options.schema, document, [...specifiedRules, depthLimitRule(config.GRAPHQL_MAX_DEPTH)]);
-        if (errors.length > 0) return errors;
-        try {
-          assertComplexity({
-            schema: options.schema,
-            document,
-            operationName: payload.operationName,
-            variables: payload.variables ?? {},
-            maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
-          });
+          const admitted = admit({ schema: options.schema, services: options.services, principal, ...payload });
+          if (admitted.errors !== undefined) return admitted.errors;
+          const contextValue = operationContext(options.services, principal);
+          return { schema: options.schema, document: admitted.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const contextValue = operationContext(options.services, context.extra.principal ?? null);
-        return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
+      onError: (_context, _id, _payload, errors) => formatErrors(errors),
+      onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: formatErrors(result.errors) }),
     },
-    webSocketServer,
-  );
-  return {
-    close: async () => {
-      await disposable.dispose();
-      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
-    },
-  };
+  });
+  return { close: () => served.dispose() };
 }
-

@@ -4,11 +4,11 @@ import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { GatewayServices } from "../app/services.js";
 import { notFound } from "../core/errors.js";
-import { createApolloServer } from "../graphql/apollo.js";
-import { createGraphQLContext } from "../graphql/context.js";
+import { createApolloServer, createGuardedContext } from "../graphql/apollo.js";
 import { registerPlaygroundAssets } from "../graphql/playground.js";
 import { answerClientError } from "./client-error.js";
 import { fromFastifyError, sendError } from "./error-envelope.js";
+import { sendGraphQLTransportError } from "./graphql-transport-error.js";
 import { registerHealthRoutes } from "./health.route.js";
 import { openRouterRoutes } from "./openrouter/index.js";
 
@@ -43,9 +43,12 @@ export async function buildHttpApp(options: {
 
   const apollo = createApolloServer({ schema: options.schema, services, plugins: [fastifyApolloDrainPlugin(app)] });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), {
-    path: "/graphql",
-    context: async (request) => createGraphQLContext(services, request.headers.authorization),
+  await app.register(async (graphqlScope) => {
+    graphqlScope.setErrorHandler((error, _request, reply) => sendGraphQLTransportError(reply, error));
+    await graphqlScope.register(fastifyApollo(apollo), {
+      path: "/graphql",
+      context: async (request) => createGuardedContext(services, request),
+    });
   });
   return app;
 }
