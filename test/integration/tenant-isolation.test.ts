@@ -83,6 +83,12 @@ const cases: IsolationCase[] = [
     expected: "FORBIDDEN",
   },
   {
+    field: "Mutation.adjustCredits",
+    query: 'mutation($id: ID!) { adjustCredits(input: { accountId: $id, amount: "1", reason: "mine now" }) { id } }',
+    variables: () => ({ id: b.accountId }),
+    expected: "FORBIDDEN",
+  },
+  {
     field: "Mutation.refundPayment",
     query: "mutation($p: ID!) { refundPayment(input: { paymentId: $p }) { id } }",
     variables: () => ({ p: b.paymentId }),
