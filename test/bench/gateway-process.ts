@@ -21,7 +21,7 @@ export interface GatewayProcess {
   residentMiB(): number;
   /** CPU time (user + system) the process has used so far, in milliseconds. */
   cpuMs(): number;
-  stop(): Promise<void>;
+  stop(): Promise<unknown>;
 }
 
 function freePort(): Promise<number> {
@@ -96,11 +96,17 @@ export async function startGatewayProcess(options: { dataDir: string; env: Recor
 /** A Node.js script running as its own process on a free port, answering HTTP. */
 export interface NodeProcess {
   url: string;
+  pid: number | undefined;
   residentMiB(): number;
   cpuMs(): number;
-  stop(): Promise<void>;
+  /** Its exit code once it has exited (null while it runs, or when a signal ended it). */
+  exitCode(): number | null;
+  /** What it wrote on stderr, when started with `captureStderr` (otherwise it goes to this process's stderr). */
+  stderr(): string;
+  /** SIGTERM; resolves with the exit code once it is gone. */
+  stop(): Promise<number | null>;
   /** SIGKILL: the process dies at once, with whatever it had not written; resolves once it is gone. */
-  kill(): Promise<void>;
+  kill(): Promise<number | null>;
 }
 
 /**
@@ -109,21 +115,28 @@ export interface NodeProcess {
  */
 export async function startNodeProcess(options: {
   script: string;
-  env: Record<string, string>;
+  /** Added to this process's environment; `undefined` removes a variable (so a child never inherits DATABASE_URL by accident). */
+  env: Record<string, string | undefined>;
   nodeArgs?: string[];
   readyPath?: string;
   cpus?: string;
   readyTimeoutMs?: number;
+  captureStderr?: boolean;
 }): Promise<NodeProcess> {
   const port = await freePort();
   const { command, args } = pinnedCommand(options.cpus, [...(options.nodeArgs ?? []), options.script]);
-  const child = spawn(command, args, {
-    env: { ...process.env, ...options.env, PORT: String(port) },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(options.env)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  env.PORT = String(port);
+  const child = spawn(command, args, { env, stdio: ["ignore", "inherit", options.captureStderr === true ? "pipe" : "inherit"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (name: NodeJS.Signals): Promise<void> => {
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const signal = (name: NodeJS.Signals): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     return exited;
   };
@@ -134,7 +147,7 @@ export async function startNodeProcess(options: {
       .then((response) => (options.readyPath === undefined ? true : response.ok))
       .catch(() => false);
     if (ready) break;
-    if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}: ${stderr}`);
     if (Date.now() > deadline) {
       await signal("SIGKILL");
       throw new Error(`${options.script} did not answer ${url}${options.readyPath ?? "/"} in time`);
@@ -143,8 +156,11 @@ export async function startNodeProcess(options: {
   }
   return {
     url,
+    pid: child.pid,
     residentMiB: () => residentMiBOf(child),
     cpuMs: () => cpuMsOf(child),
+    exitCode: () => child.exitCode,
+    stderr: () => stderr,
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
   };

@@ -5,8 +5,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataFolderLockedError, LOCK_FILE_NAME, acquireDataFolderLock, readLockOwner } from "../../src/db/data-folder-lock.js";
-import type { GatewayProcess } from "../support/gateway-process.js";
-import { runEntryPoint, startGatewayProcess } from "../support/gateway-process.js";
+import type { NodeProcess } from "../bench/gateway-process.js";
+import { runEntryPoint, startGatewayFromSources } from "../support/gateway-process.js";
 
 /**
  * One owner per PGlite folder (a second process on the same files damaged them silently), and an operator CLI
@@ -17,7 +17,7 @@ import { runEntryPoint, startGatewayProcess } from "../support/gateway-process.j
 const MANAGEMENT_KEY = "sk-mgmt-lock-test-0123456789";
 const CLI = "src/cli/admin.ts";
 let dataDir: string;
-let gateway: GatewayProcess;
+let gateway: NodeProcess;
 
 /** A pid that is certainly dead: a process that has already exited. */
 function deadPid(): number {
@@ -31,17 +31,17 @@ function json<T>(text: string): T {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "gw-lock-"));
-  gateway = await startGatewayProcess({ dataDir, env: { MANAGEMENT_KEY } });
+  gateway = await startGatewayFromSources({ dataDir, env: { MANAGEMENT_KEY } });
 }, 180_000);
 
 afterAll(async () => {
-  if (gateway?.child.exitCode === null) await gateway.stop();
+  if (gateway?.exitCode() === null) await gateway.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("the lock on a PGlite data folder", () => {
   it("names the running gateway, its pid and its address", () => {
-    expect(readLockOwner(dataDir)).toMatchObject({ pid: gateway.child.pid, role: "gateway", url: gateway.url, hostname: hostname() });
+    expect(readLockOwner(dataDir)).toMatchObject({ pid: gateway.pid, role: "gateway", url: gateway.url, hostname: hostname() });
   });
 
   it("stops a second gateway on the same folder at once, with one line saying who holds it and what to do", async () => {
@@ -49,16 +49,16 @@ describe("the lock on a PGlite data folder", () => {
     expect(second.code).toBe(1);
     const lines = second.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`is in use by the gateway at ${gateway.url} (pid ${gateway.child.pid}`);
+    expect(lines[0]).toContain(`is in use by the gateway at ${gateway.url} (pid ${gateway.pid}`);
     expect(lines[0]).toContain("Stop that process first");
-    expect(readLockOwner(dataDir)?.pid).toBe(gateway.child.pid);
+    expect(readLockOwner(dataDir)?.pid).toBe(gateway.pid);
   }, 120_000);
 
   it("refuses a CLI without the management key instead of opening the folder beside the gateway", async () => {
     const cli = await runEntryPoint(CLI, ["accounts", "list"], { DATA_DIR: dataDir });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toBe("");
-    expect(cli.stderr).toContain(`the gateway at ${gateway.url} (pid ${gateway.child.pid}) holds ${dataDir}: set MANAGEMENT_KEY`);
+    expect(cli.stderr).toContain(`the gateway at ${gateway.url} (pid ${gateway.pid}) holds ${dataDir}: set MANAGEMENT_KEY`);
   }, 120_000);
 });
 

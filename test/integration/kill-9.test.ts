@@ -81,7 +81,7 @@ async function loadUntilKilled(gateway: NodeProcess): Promise<{ served: string[]
   const served: string[] = [];
   let failed = 0;
   let next = 0;
-  let killed: Promise<void> | undefined;
+  let killed: Promise<unknown> | undefined;
   const worker = async (): Promise<void> => {
     while (killed === undefined) {
       const index = next;
