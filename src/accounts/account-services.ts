@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config/config.js";
+import { reservationRenewMs } from "../config/config.js";
 import type { Database } from "../db/client.js";
 import type { AutoTopUpService } from "../billing/auto-top-up-service.js";
 import { createAutoTopUpService } from "../billing/auto-top-up-service.js";
@@ -84,6 +85,6 @@ export function createAccountServices(options: {
     credits: createCreditService({ db, clock, paymentProvider, feeSchedule }),
     autoTopUp,
     paymentProvider,
-    sweeper: createBillingSweeper({ ledger, autoTopUp, intervalMs: config.BILLING_SWEEP_MS, logger: options.logger }),
+    sweeper: createBillingSweeper({ ledger, autoTopUp, intervalMs: config.BILLING_SWEEP_MS, renewEveryMs: reservationRenewMs(config), logger: options.logger }),
   };
 }

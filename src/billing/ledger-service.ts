@@ -10,6 +10,7 @@ import {
   chargeLeaseStatement,
   reclaimStatement,
   releaseStatement,
+  renewStatement,
   reserveStatement,
   settleStatement,
 } from "./ledger-statements.js";
@@ -18,6 +19,8 @@ import { formatUsd, maxAmount, minAmount } from "./money.js";
 import type { LimitSource } from "./payment-required.js";
 import { PaymentRequiredError } from "./payment-required.js";
 import { isUniqueViolation } from "../db/sql-errors.js";
+import type { HeldReservation } from "./held-reservations.js";
+import { HeldReservations } from "./held-reservations.js";
 import { queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
 
 /**
@@ -37,9 +40,13 @@ import { queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
  *    is the same, so a retried call is harmless).
  * 3. `release(reservation)` instead of `settle` when the request failed and nothing was generated.
  *
- * Reservations carry an expiry (`reservationTtlMs`); those left by a crashed instance are reclaimed by
- * `reclaimExpired` (the sweeper calls it periodically, and `reserve` calls it for the account before
- * refusing). Invariant, kept by every statement here and in the credit service: for every account,
+ * Reservations carry an expiry (`reservationTtlMs`), which `renewHeld` pushes forward for every reservation
+ * this instance still uses (the sweeper calls it every `RESERVATION_RENEW_MS`, well within the TTL), so the
+ * only reservations that expire are those a dead (or cut-off) instance left; `reclaimExpired` gives those
+ * back (the sweeper calls it periodically, and `reserve` calls it for the account before refusing). Should
+ * a live reservation be reclaimed anyway (its owner paused or lost the database past the TTL), renewal takes
+ * it again from the balance; when the balance can no longer fund it, its `revoked` signal fires and the work
+ * it paid for stops, so what it goes on to serve is never paid for by funds another request was given. Invariant, kept by every statement here and in the credit service: for every account,
  * `credit_balances.balance` equals the sum of its ledger entries at every commit.
  */
 export interface LedgerService {
@@ -61,6 +68,11 @@ export interface LedgerService {
   totals(): Promise<BalanceFigures>;
   /** Balances of several accounts in key order (DataLoader batch); no scope check. */
   loadBalances(accountIds: readonly string[]): Promise<BalanceFigures[]>;
+  /**
+   * Renews every reservation this instance holds (see the service's TSDoc): pushes their expiry to now +
+   * TTL, takes again those the sweep reclaimed, and revokes those the balance can no longer fund.
+   */
+  renewHeld(): Promise<RenewalOutcome>;
   /** Deletes expired reservations and gives their amounts back; returns how many and how much. */
   reclaimExpired(options?: { accountId?: string; limit?: number }): Promise<{ count: number; amount: Amount }>;
 }
@@ -81,6 +93,22 @@ export interface Reservation {
   /** What is held; 0 for a free request (nothing is held, no row exists). */
   readonly amount: Amount;
   readonly expiresAt: Date;
+  /**
+   * Fires when the funds were lost: the reservation expired and was reclaimed while still in use (its owner
+   * missed renewing it past the TTL) and the balance could not fund it again. The request or lease it pays
+   * for must stop: whatever it serves after this is unfunded.
+   */
+  readonly revoked: AbortSignal;
+}
+
+/** What one renewal did. */
+export interface RenewalOutcome {
+  /** Reservations whose expiry was pushed forward. */
+  renewed: number;
+  /** Reservations the sweep had reclaimed, taken again from the balance. */
+  retaken: number;
+  /** Reservations the sweep had reclaimed that the balance could not fund again: their work was stopped. */
+  revoked: number;
 }
 
 export interface SettleDetails {
@@ -134,6 +162,9 @@ export interface LedgerServiceOptions {
   onTopUpClaimed?: (accountId: string) => void;
 }
 
+/** Reservations renewed per statement. */
+const RENEWAL_BATCH = 1000;
+
 const PERIOD_NAMES: Record<string, string> = { daily: " today", weekly: " this week", monthly: " this month" };
 
 /** Postgres aborted the statement to break a deadlock (SQLSTATE 40P01); running it again is safe. */
@@ -163,6 +194,9 @@ function figures(row: { balance: Amount; reserved: Amount; purchased: Amount; us
 export function createLedgerService(options: LedgerServiceOptions): LedgerService {
   const { db, clock } = options;
   const holdsDb = options.relaxedDb ?? db;
+  const held = new HeldReservations();
+  /** The signal of reservations that hold nothing (free requests): nothing to lose, never aborted. */
+  const neverRevoked = new AbortController().signal;
 
   async function readBalance(accountId: string): Promise<BalanceFigures | undefined> {
     const rows = await db
@@ -225,7 +259,8 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       throw new GatewayError("server", `No credit balance or key spend row for account ${request.accountId} and key ${request.keyHash}`);
     }
     if (Number(row.inserted ?? 0) !== 1) return { refusedBy: row };
-    return { reservation: { id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt } };
+    const entry = held.add({ id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost });
+    return { reservation: { id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt, revoked: entry.revocation.signal } };
   }
 
   const service: LedgerService = {
@@ -239,6 +274,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
           keyHash: request.keyHash,
           amount: 0n,
           expiresAt: new Date(clock.now() + options.reservationTtlMs),
+          revoked: neverRevoked,
         };
       }
       let attempt = await tryReserve(request);
@@ -265,8 +301,9 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       };
       let row: Record<string, unknown> | undefined;
       try {
-        const statement = settleStatement({
+        const statement = (rowId: string) => settleStatement({
           reservationId: reservation.id,
+          rowId,
           accountId: reservation.accountId,
           keyHash: reservation.keyHash,
           cost: actualCost,
@@ -279,7 +316,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
           description,
           metadata,
         });
-        [row] = await withDeadlockRetry(() => queryRows(db, statement));
+        [row] = await held.using(reservation.id, true, (rowId) => withDeadlockRetry(() => queryRows(db, statement(rowId))));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         return alreadySettled(reservation, actualCost);
@@ -301,8 +338,9 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     async chargeLease(reservation, charges) {
       if (charges.some((charge) => charge.cost < 0n)) throw invalidRequest("a charge must not be negative");
       const now = clock.now();
-      const statement = chargeLeaseStatement({
-        reservationId: reservation.id,
+      const total = charges.reduce((sum, charge) => sum + charge.cost, 0n);
+      const statement = (reservationId: string) => chargeLeaseStatement({
+        reservationId,
         accountId: reservation.accountId,
         keyHash: reservation.keyHash,
         charges,
@@ -310,9 +348,15 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
         now: new Date(now),
         maxTopUpFailures: options.maxTopUpFailures,
       });
-      const [row] = await withDeadlockRetry(() => queryRows(db, statement));
+      const [row] = await held.using(reservation.id, false, (rowId) => withDeadlockRetry(() => queryRows(db, statement(rowId))));
       if (row === undefined || row.balance === null || row.balance === undefined) {
         throw new GatewayError("server", `No credit balance for account ${reservation.accountId}`);
+      }
+      // The row shrank by what was charged, and is gone once charged in full (as the statement does).
+      const entry = held.get(reservation.id);
+      if (entry !== undefined) {
+        entry.amount -= total;
+        if (entry.amount <= 0n) held.delete(reservation.id);
       }
       if (Number(row.top_up_claimed ?? 0) > 0) options.onTopUpClaimed?.(reservation.accountId);
       return { balance: toAmount(row.balance) };
@@ -320,7 +364,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
 
     async release(reservation) {
       if (reservation.amount === 0n) return;
-      await withDeadlockRetry(() => queryRows(holdsDb, releaseStatement(reservation.id)));
+      await held.using(reservation.id, true, (rowId) => withDeadlockRetry(() => queryRows(holdsDb, releaseStatement(rowId))));
     },
 
     assertAccountInGoodStanding,
@@ -355,12 +399,68 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       return accountIds.map((id) => byId.get(id) ?? ZERO_BALANCE);
     },
 
+    async renewHeld() {
+      const outcome: RenewalOutcome = { renewed: 0, retaken: 0, revoked: 0 };
+      const entries = held.all();
+      for (let start = 0; start < entries.length; start += RENEWAL_BATCH) {
+        const batch = entries.slice(start, start + RENEWAL_BATCH);
+        const expiresAt = new Date(clock.now() + options.reservationTtlMs);
+        const rows = await queryRows(holdsDb, renewStatement({ ids: batch.map((entry) => entry.rowId), expiresAt }));
+        const found = new Set(rows.map((row) => String(row.id)));
+        outcome.renewed += found.size;
+        for (const entry of batch) {
+          // Missing and idle: the sweep took it while this instance still used it. Missing while a statement on
+          // it is in flight: that statement (a settlement, a lease spent) removed it, or the next renewal will see.
+          if (found.has(entry.rowId) || !held.isIdle(entry)) continue;
+          if (await retake(entry)) outcome.retaken += 1;
+          else outcome.revoked += 1;
+        }
+      }
+      return outcome;
+    },
+
     async reclaimExpired(reclaimOptions = {}) {
       const statement = reclaimStatement({ now: new Date(clock.now()), accountId: reclaimOptions.accountId, limit: reclaimOptions.limit ?? 500 });
       const [row] = await withDeadlockRetry(() => queryRows(db, statement));
       return { count: Number(row?.count ?? 0), amount: toAmount(row?.total) };
     },
   };
+
+  /**
+   * Takes the funds of a reservation the sweep reclaimed from under live work again, as a new row the entry
+   * now points to (settlements and charges follow it). When the balance or the key's limit no longer covers
+   * it, the reservation is revoked: its signal fires and it is no longer tracked.
+   */
+  async function retake(entry: HeldReservation): Promise<boolean> {
+    const id = randomUUID();
+    const now = clock.now();
+    const statement = reserveStatement({
+      id,
+      accountId: entry.accountId,
+      keyHash: entry.keyHash,
+      amount: entry.amount,
+      expiresAt: new Date(now + options.reservationTtlMs),
+      periods: periodStarts(now),
+    });
+    const [row] = await withDeadlockRetry(() => queryRows(holdsDb, statement));
+    const inserted = row !== undefined && Number(row.inserted ?? 0) === 1;
+    if (inserted && held.isIdle(entry)) {
+      entry.rowId = id;
+      return true;
+    }
+    // Settled while the new row was being taken: it pays for nothing, so it goes back at once.
+    if (inserted) await withDeadlockRetry(() => queryRows(holdsDb, releaseStatement(id)));
+    if (!inserted) {
+      held.delete(entry.id);
+      entry.revocation.abort(new PaymentRequiredError({
+        message: "The funds held for this request expired while it ran and the balance can no longer cover it",
+        affordable: 0n,
+        requested: entry.amount,
+        limitSource: "credits",
+      }));
+    }
+    return inserted;
+  }
 
   /** A second settlement of one reservation: harmless when it repeats the first, an error otherwise. */
   async function alreadySettled(reservation: Reservation, actualCost: Amount): Promise<Settlement> {

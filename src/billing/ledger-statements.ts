@@ -121,7 +121,10 @@ function autoTopUpClaimSql(options: { accountId: string; now: string; maxTopUpFa
  * below its threshold. A second settlement of the same reservation fails on the ledger's unique index.
  */
 export function settleStatement(options: {
+  /** The reservation's id as its holder knows it; the ledger entry carries it (a second settlement fails on it). */
   reservationId: string;
+  /** The row holding its funds now, when renewal replaced it after a reclaim; defaults to `reservationId`. */
+  rowId?: string;
   accountId: string;
   keyHash: string;
   cost: Amount;
@@ -137,7 +140,7 @@ export function settleStatement(options: {
   const { cost, byokUsage: byok, periods } = options;
   const now = options.now.toISOString();
   return sql`with released as (
-      delete from reservations where id = ${options.reservationId}::uuid returning amount
+      delete from reservations where id = ${options.rowId ?? options.reservationId}::uuid returning amount
     ), balance_row as (
       update credit_balances set
         balance = balance - ${cost}::bigint,
@@ -211,6 +214,18 @@ export function reclaimStatement(options: { now: Date; accountId?: string; limit
     select (select count(*) from expired)::int as count,
            (select coalesce(sum(amount), 0) from expired)::bigint as total,
            (select count(*) from key_rows)::int as keys`;
+}
+
+/**
+ * Pushes the expiry of the reservations an instance still uses (its requests in flight and its leases) to
+ * `expiresAt`, and returns the ids it found. An id not returned is gone: settled meanwhile, or reclaimed by
+ * the sweep because its owner could not renew it in time (a pause, a lost database connection). The expiry
+ * only moves forward. Rows being reclaimed right now are waited for, then missed, which is the truth.
+ */
+export function renewStatement(options: { ids: readonly string[]; expiresAt: Date }): SQL {
+  return sql`update reservations set expires_at = greatest(expires_at, ${options.expiresAt.toISOString()}::timestamptz)
+    where id = any(${`{${options.ids.join(",")}}`}::uuid[])
+    returning id`;
 }
 
 /** One usage charge against a lease: its cost and what the ledger entry says about it. */

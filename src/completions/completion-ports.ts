@@ -10,6 +10,11 @@ import type { Amount } from "../billing/money.js";
 export interface HeldFunds {
   readonly id: string;
   readonly maxCost: Amount;
+  /**
+   * Fires when the funds behind the hold were lost (its reservation expired and was reclaimed while in use,
+   * and the balance could not fund it again): the attempt must stop, for what it serves next is unpaid.
+   */
+  readonly revoked?: AbortSignal;
 }
 
 export interface CompletionBilling {

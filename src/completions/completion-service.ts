@@ -204,6 +204,14 @@ export function createCompletionService(options: {
     };
   }
 
+  /** The 402 of an attempt whose held funds were lost (see `HeldFunds.revoked`). */
+  function fundsLost(revoked: AbortSignal): GatewayError {
+    const reason: unknown = revoked.reason;
+    return reason instanceof GatewayError
+      ? reason
+      : new GatewayError("payment_required", reason instanceof Error ? reason.message : "The funds held for this request were lost");
+  }
+
   function callOptions(request: ChatRequest, signal: AbortSignal | undefined): CallOptions {
     return signal === undefined ? { ...request.options } : { ...request.options, abortSignal: signal };
   }
@@ -215,9 +223,16 @@ export function createCompletionService(options: {
       const receivedAt = clock();
       const generationId = run.generationId ?? newId();
       const attempts: ProviderAttempt[] = [];
-      const { attempt, value, ticket } = await firstWorking(request, run, attempts, (current) =>
-        current.model.doGenerate(callOptions(request, run.signal)),
-      );
+      const { attempt, value, ticket } = await firstWorking(request, run, attempts, async (current) => {
+        const revoked = current.hold.revoked;
+        const signal = revoked === undefined ? run.signal : run.signal === undefined ? revoked : AbortSignal.any([run.signal, revoked]);
+        const answer = await current.model.doGenerate(callOptions(request, signal)).catch((error: unknown) => {
+          throw revoked?.aborted === true ? fundsLost(revoked) : error;
+        });
+        // Not served on funds another request may now hold.
+        if (revoked?.aborted === true) throw fundsLost(revoked);
+        return answer;
+      });
       return settle({
         request,
         run,
@@ -291,12 +306,30 @@ export function createCompletionService(options: {
         return next.done === true ? undefined : next.value;
       }
 
+      // Lost funds stop the upstream at once; the loop below then ends the answer with the 402.
+      const revoked = attempt.hold.revoked;
+      const onRevoked = (): void => value.attemptAbort.abort();
+      revoked?.addEventListener("abort", onRevoked, { once: true });
+
       async function* parts(): AsyncGenerator<StreamPart> {
         let finishedNormally = false;
         let cutAtHold = false;
         try {
           for (;;) {
-            const part = await nextPart();
+            let part: StreamPart | undefined;
+            try {
+              part = await nextPart();
+            } catch (error) {
+              if (revoked?.aborted !== true) throw error;
+            }
+            if (revoked?.aborted === true) {
+              // Nothing more is served on funds another request may now hold: the answer ends with a 402 error.
+              cutAtHold = true;
+              const stop: StreamPart = { type: "error", error: fundsLost(revoked) };
+              accumulator.add(stop);
+              yield stop;
+              break;
+            }
             if (part === undefined) break;
             if (accumulator.outputTokensWith(part) > attempt.cover.outputTokens) {
               // The upstream is past the output the hold pays for (it ignores max_tokens): the part is withheld,
@@ -323,6 +356,7 @@ export function createCompletionService(options: {
           finishedNormally = accumulator.finishReason !== undefined || accumulator.error !== undefined;
         } finally {
           run.signal?.removeEventListener("abort", onCallerGone);
+          revoked?.removeEventListener("abort", onRevoked);
           const cancelled = !finishedNormally;
           if (cancelled || cutAtHold) {
             value.attemptAbort.abort();

@@ -158,6 +158,8 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
           writes: Promise.resolve(),
         };
         leases.set(key, lease);
+        // Lost funds (see `Reservation.revoked`): no more holds from this lease; those in flight stop themselves.
+        reservation.revoked.addEventListener("abort", () => retire(lease), { once: true });
         scheduleFlush();
         return lease;
       } catch (error) {
@@ -177,7 +179,7 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
     lease.remaining -= maxCost;
     lease.inFlight += 1;
     lease.lastUsedAt = clock();
-    const hold: HeldFunds = { id: randomUUID(), maxCost };
+    const hold: HeldFunds = { id: randomUUID(), maxCost, revoked: lease.reservation.revoked };
     leaseOfHold.set(hold, lease);
     return hold;
   }

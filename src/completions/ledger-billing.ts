@@ -17,7 +17,7 @@ export function createLedgerBilling(ledger: LedgerService): CompletionBilling {
     async hold(principal, maxCost) {
       if (principal.accountId === null) throw new GatewayError("permission_denied", "Management keys cannot call models; use an API key");
       const reservation = await ledger.reserve({ accountId: principal.accountId, keyHash: principal.keyHash, maxCost });
-      const hold: HeldFunds = { id: reservation.id, maxCost: reservation.amount };
+      const hold: HeldFunds = { id: reservation.id, maxCost: reservation.amount, revoked: reservation.revoked };
       reservations.set(hold, reservation);
       return hold;
     },

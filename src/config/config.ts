@@ -72,10 +72,20 @@ const configSchema = z.object({
   AUTO_TOP_UP_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Delay before the first auto top-up retry; doubles per failure, capped at an hour. */
   AUTO_TOP_UP_RETRY_BASE_MS: z.coerce.number().int().min(0).default(60_000),
-  /** How long a reservation may stay open before the sweeper gives its funds back (longest request plus margin). */
-  RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(900_000),
+  /**
+   * How long a reservation lives unless its instance renews it. Instances renew what they still use every
+   * RESERVATION_RENEW_MS, so a long stream or a lease never expires while its instance lives; this only bounds
+   * how long a crashed instance's holds stay out of reach: they come back within RESERVATION_TTL_MS +
+   * BILLING_SWEEP_MS (25 s by default).
+   */
+  RESERVATION_TTL_MS: z.coerce.number().int().min(1000).default(20_000),
+  /**
+   * How often an instance renews the reservations it still uses. At most half of RESERVATION_TTL_MS (a start
+   * with more is refused), so one late renewal still lands in time; defaults to a quarter of it.
+   */
+  RESERVATION_RENEW_MS: z.coerce.number().int().min(100).optional(),
   /** How often each instance reclaims expired reservations and retries due top-ups; 0 disables the timer. */
-  BILLING_SWEEP_MS: z.coerce.number().int().min(0).default(15_000),
+  BILLING_SWEEP_MS: z.coerce.number().int().min(0).default(5_000),
   /**
    * Credit leases: each instance reserves this much (USD) of a key's account at a time and takes each request's
    * hold from it in memory, writing the exact charges in batches. 0 turns leases off (one reservation per request).
@@ -101,7 +111,7 @@ const configSchema = z.object({
   BILLING_DURABILITY: z.enum(["strict", "relaxed"]).default("strict"),
   /** An unused lease is written out and its remainder given back after this long. */
   CREDIT_LEASE_IDLE_MS: z.coerce.number().int().min(10).default(2000),
-  /** A lease is replaced after this long, well within RESERVATION_TTL_MS. */
+  /** A lease is replaced after this long (its reservation is renewed meanwhile, so this is about freshness, not safety). */
   CREDIT_LEASE_MAX_AGE_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long an instance trusts a looked-up API key; a disabled or deleted key stops working everywhere within it (at most 3 s). */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3000).default(2000),
@@ -120,5 +130,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new StartupError(`Invalid configuration: ${problems}`);
   }
+  assertReservationTimings(result.data);
   return result.data;
+}
+
+/** How often this instance renews the reservations it uses: RESERVATION_RENEW_MS, or a quarter of the TTL. */
+export function reservationRenewMs(config: Pick<Config, "RESERVATION_TTL_MS" | "RESERVATION_RENEW_MS">): number {
+  return config.RESERVATION_RENEW_MS ?? Math.max(100, Math.floor(config.RESERVATION_TTL_MS / 4));
+}
+
+/**
+ * Refuses timings under which a reservation still in use could expire, and the sweep hand its funds to other
+ * requests while its lease or stream goes on spending them: renewal must come at least twice per TTL.
+ */
+function assertReservationTimings(config: Config): void {
+  const renewMs = reservationRenewMs(config);
+  if (renewMs * 2 > config.RESERVATION_TTL_MS) {
+    throw new StartupError(
+      `Invalid configuration: RESERVATION_RENEW_MS (${renewMs}) must be at most half of RESERVATION_TTL_MS (${config.RESERVATION_TTL_MS}), ` +
+        "or a reservation still in use could expire and its funds be spent twice",
+    );
+  }
 }
