@@ -36,11 +36,6 @@ export class HeldReservations {
     return this.byId.get(id);
   }
 
-  /** The row that holds reservation `id`'s funds now (the id itself when it is not tracked). */
-  rowOf(id: string): string {
-    return this.byId.get(id)?.rowId ?? id;
-  }
-
   /**
    * Runs a statement on reservation `id`'s row with the row marked busy; `settled` (true for a settlement or
    * a release) stops tracking it once the statement is sent, so renewal never brings it back.
@@ -70,9 +65,5 @@ export class HeldReservations {
   /** Every reservation tracked now. */
   all(): HeldReservation[] {
     return [...this.byId.values()];
-  }
-
-  get size(): number {
-    return this.byId.size;
   }
 }

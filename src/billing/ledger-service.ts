@@ -46,7 +46,9 @@ import { queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
  * back (the sweeper calls it periodically, and `reserve` calls it for the account before refusing). Should
  * a live reservation be reclaimed anyway (its owner paused or lost the database past the TTL), renewal takes
  * it again from the balance; when the balance can no longer fund it, its `revoked` signal fires and the work
- * it paid for stops, so what it goes on to serve is never paid for by funds another request was given. Invariant, kept by every statement here and in the credit service: for every account,
+ * it paid for stops, so what it goes on to serve is never paid for by funds another request was given.
+ *
+ * Invariant, kept by every statement here and in the credit service: for every account,
  * `credit_balances.balance` equals the sum of its ledger entries at every commit.
  */
 export interface LedgerService {
@@ -92,6 +94,7 @@ export interface Reservation {
   readonly keyHash: string;
   /** What is held; 0 for a free request (nothing is held, no row exists). */
   readonly amount: Amount;
+  /** The first expiry; renewal pushes the row's expiry forward while this instance lives. */
   readonly expiresAt: Date;
   /**
    * Fires when the funds were lost: the reservation expired and was reclaimed while still in use (its owner
@@ -241,20 +244,19 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     return new PaymentRequiredError({ message, affordable, requested: request.maxCost, limitSource });
   }
 
+  /** Runs the reserve statement for a new row `id` expiring one TTL from now; the row it decided on, and the expiry. */
+  async function reserveRow(request: ReserveRequest, id: string): Promise<{ row: Record<string, unknown> | undefined; expiresAt: Date }> {
+    const now = clock.now();
+    const expiresAt = new Date(now + options.reservationTtlMs);
+    const statement = reserveStatement({ id, accountId: request.accountId, keyHash: request.keyHash, amount: request.maxCost, expiresAt, periods: periodStarts(now) });
+    const [row] = await withDeadlockRetry(() => queryRows(holdsDb, statement));
+    return { row, expiresAt };
+  }
+
   /** One attempt: the reservation, or the figures that refused it. */
   async function tryReserve(request: ReserveRequest): Promise<{ reservation: Reservation } | { refusedBy: Record<string, unknown> }> {
     const id = randomUUID();
-    const now = clock.now();
-    const expiresAt = new Date(now + options.reservationTtlMs);
-    const statement = reserveStatement({
-      id,
-      accountId: request.accountId,
-      keyHash: request.keyHash,
-      amount: request.maxCost,
-      expiresAt,
-      periods: periodStarts(now),
-    });
-    const [row] = await withDeadlockRetry(() => queryRows(holdsDb, statement));
+    const { row, expiresAt } = await reserveRow(request, id);
     if (row === undefined) {
       throw new GatewayError("server", `No credit balance or key spend row for account ${request.accountId} and key ${request.keyHash}`);
     }
@@ -433,16 +435,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
    */
   async function retake(entry: HeldReservation): Promise<boolean> {
     const id = randomUUID();
-    const now = clock.now();
-    const statement = reserveStatement({
-      id,
-      accountId: entry.accountId,
-      keyHash: entry.keyHash,
-      amount: entry.amount,
-      expiresAt: new Date(now + options.reservationTtlMs),
-      periods: periodStarts(now),
-    });
-    const [row] = await withDeadlockRetry(() => queryRows(holdsDb, statement));
+    const { row } = await reserveRow({ accountId: entry.accountId, keyHash: entry.keyHash, maxCost: entry.amount }, id);
     const inserted = row !== undefined && Number(row.inserted ?? 0) === 1;
     if (inserted && held.isIdle(entry)) {
       entry.rowId = id;
