@@ -10,6 +10,7 @@ import { answerClientError } from "./client-error.js";
 import { fromFastifyError, sendError } from "./error-envelope.js";
 import { sendGraphQLTransportError } from "./graphql-transport-error.js";
 import { registerHealthRoutes } from "./health.route.js";
+import { acceptEmptyJsonBodies } from "./json-body-parser.js";
 import { openRouterRoutes } from "./openrouter/index.js";
 
 /**
@@ -34,6 +35,7 @@ export async function buildHttpApp(options: {
     clientErrorHandler: answerClientError,
   });
 
+  acceptEmptyJsonBodies(app);
   app.setErrorHandler((error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error));
   app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`No route for ${request.method} ${request.url}`)));
 
