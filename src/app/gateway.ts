@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { pino, type DestinationStream } from "pino";
+import type { DestinationStream } from "pino";
+import { createLogger } from "./create-logger.js";
 import type { Config } from "../config/config.js";
 import { createCatalogService } from "../catalog/catalog-service.js";
 import { seedCatalogIfEmpty } from "../catalog/seed.js";
@@ -52,7 +53,7 @@ export interface StartGatewayOptions {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
-  const logger = pino({ level: config.LOG_LEVEL }, options.logDestination);
+  const logger = createLogger(config, options.logDestination);
   const database =
     options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   await database.migrate();

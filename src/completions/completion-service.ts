@@ -46,6 +46,10 @@ export interface CompletionResult extends ServedBy {
   error?: GatewayError;
   cancelled: boolean;
   warnings: CallWarning[];
+  /** Upstream attempts made, the serving one included (failover tries the others first). */
+  attempts: number;
+  /** Milliseconds from the serving attempt's start to the generation's end. */
+  upstreamMs: number;
 }
 
 export interface CompletionStream extends ServedBy {

@@ -164,6 +164,8 @@ export function createGenerationSettler(deps: {
       costParts,
       cancelled: input.cancelled,
       warnings: input.warnings,
+      attempts: input.attempts.length,
+      upstreamMs: now - input.attempt.startedAt,
     };
     if (input.error !== undefined) result.error = input.error;
     if (!strict) {

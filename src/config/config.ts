@@ -18,6 +18,10 @@ const configSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json` (one JSON object a line, for log collectors) or `pretty` (coloured, for a terminal). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  /** Adds prompts and answers to the request log lines. Off by default: they are the users' data. */
+  LOG_BODIES: booleanFlag.default(false),
   MANAGEMENT_KEY: z.string().min(16).optional(),
   CATALOG_FILE: z.string().optional(),
   CATALOG_POLL_MS: z.coerce.number().int().min(100).default(2000),

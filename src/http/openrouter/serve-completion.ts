@@ -9,6 +9,7 @@ import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { sendError } from "../error-envelope.js";
+import { noteCompletion, notePrincipal } from "../request-log.js";
 import { appAttribution } from "./app-attribution.js";
 import { chatChunk, chatCompletionBody, errorChunk, openAIFinishReason, textChunk, textCompletionBody, usageChunk } from "./chat-response.js";
 import { SseResponse } from "./sse-response.js";
@@ -17,6 +18,7 @@ import { SseResponse } from "./sse-response.js";
 export async function requirePrincipal(services: GatewayServices, request: FastifyRequest): Promise<Principal> {
   const principal = await services.authenticate(request.headers.authorization);
   if (principal === null) throw new GatewayError("authentication", "Missing Authorization header: send `Authorization: Bearer <key>`");
+  notePrincipal(request, principal);
   return principal;
 }
 
@@ -39,20 +41,23 @@ function clientGoneSignal(reply: FastifyReply): AbortSignal {
 export async function serveCompletion(services: GatewayServices, request: FastifyRequest, reply: FastifyReply, apiType: ChatRequest["apiType"]): Promise<unknown> {
   const principal = await requirePrincipal(services, request);
   const chatRequest = parseChatRequest(request.body, apiType);
+  if (services.config.LOG_BODIES) request.logFacts.prompt = chatRequest.options.prompt;
   const signal = clientGoneSignal(reply);
   const generationId = newGenerationId();
   const attribution = appAttribution(request);
   if (!chatRequest.stream) {
     const result = await services.completions.generate(chatRequest, { principal, signal, generationId, attribution });
+    noteCompletion(request, result);
     return reply
       .header("x-generation-id", result.generationId)
       .send(apiType === "chat" ? chatCompletionBody(result) : textCompletionBody(result));
   }
-  return streamCompletion({ services, reply, chatRequest, run: { principal, signal, generationId, attribution } });
+  return streamCompletion({ services, request, reply, chatRequest, run: { principal, signal, generationId, attribution } });
 }
 
 async function streamCompletion(input: {
   services: GatewayServices;
+  request: FastifyRequest;
   reply: FastifyReply;
   chatRequest: ChatRequest;
   run: CompletionRun & { generationId: string };
@@ -153,6 +158,7 @@ async function streamCompletion(input: {
   let result: CompletionResult;
   try {
     result = await stream.result;
+    noteCompletion(input.request, result);
   } catch (error) {
     // Not charged and recorded for sure: the answer ends with an error, not with a claim of success.
     sse.data(errorChunk(stream, toGatewayError(error), object));
