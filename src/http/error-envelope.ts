@@ -1,7 +1,6 @@
 import type { FastifyReply } from "fastify";
 import type { ErrorKind } from "../core/errors.js";
 import { GatewayError, toGatewayError } from "../core/errors.js";
-import type { RequestLogFacts } from "./request-log.js";
 import { noteError } from "./request-log.js";
 
 /** OpenRouter's error body: `{"error":{"code","message","metadata"}}`, with `code` equal to the HTTP status. */
@@ -26,7 +25,7 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const gatewayError = toGatewayError(error);
   if (gatewayError.kind === "server") reply.log.error({ err: error }, "internal error");
   // Absent when the request failed before Fastify's hooks ran (a malformed request line).
-  if ((reply.request.logFacts as RequestLogFacts | null | undefined) != null) noteError(reply.request, gatewayError);
+  if ((reply.request.logFacts as object | null | undefined) != null) noteError(reply.request, gatewayError);
   if (gatewayError.headers !== undefined) void reply.headers(gatewayError.headers);
   return reply.code(gatewayError.status).type("application/json").send(toErrorEnvelope(gatewayError));
 }

@@ -26,10 +26,15 @@ export interface RequestLogFacts {
   answer?: string;
 }
 
+/** What the route keeps for the line: the facts, and the answer's content, turned into text only with LOG_BODIES. */
+interface NotedFacts extends Omit<RequestLogFacts, "answer"> {
+  content?: CompletionResult["content"];
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     /** Facts for this request's one log line (see `registerRequestLog`). */
-    logFacts: RequestLogFacts;
+    logFacts: NotedFacts;
   }
 }
 
@@ -40,13 +45,13 @@ declare module "fastify" {
  * request are turned off where the app is built, so this is the only one.
  */
 export function registerRequestLog(app: FastifyInstance, options: { logBodies: boolean }): void {
-  app.decorateRequest("logFacts", null as unknown as RequestLogFacts);
+  app.decorateRequest("logFacts", null as unknown as NotedFacts);
   app.addHook("onRequest", (request, _reply, done) => {
     request.logFacts = {};
     done();
   });
   app.addHook("onResponse", (request, reply, done) => {
-    const { prompt, answer, ...facts } = request.logFacts;
+    const { prompt, content, ...facts } = request.logFacts;
     request.log.info(
       {
         method: request.method,
@@ -54,7 +59,7 @@ export function registerRequestLog(app: FastifyInstance, options: { logBodies: b
         status: reply.statusCode,
         totalMs: Math.round(reply.elapsedTime * 10) / 10,
         ...facts,
-        ...(options.logBodies ? { prompt, answer } : {}),
+        ...(options.logBodies ? { prompt, answer: content?.map((part) => (part.type === "text" ? part.text : "")).join("") } : {}),
       },
       "request",
     );
@@ -80,7 +85,7 @@ export function noteCompletion(request: FastifyRequest, result: CompletionResult
   facts.cost = formatUsd(result.cost);
   if (result.cancelled) facts.cancelled = true;
   if (result.error !== undefined) facts.errorCode = result.error.kind;
-  facts.answer = result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+  facts.content = result.content;
 }
 
 /** Notes the error a request ended with, by its code (its message may quote the request). */

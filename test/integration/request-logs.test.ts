@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { formatUsd } from "../../src/billing/money.js";
 import { generations } from "../../src/db/schema/index.js";
+import type { RequestLogFacts } from "../../src/http/request-log.js";
 import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
@@ -20,7 +21,8 @@ const MANAGEMENT_KEY = "mk-operator-request-logs-0123456789abcdef";
 const PROMPT_MARKER = "the-prompt-marker-7f3a9c";
 const MODEL = "openai/gpt-4o-mini";
 
-interface LogLine {
+/** A parsed log line: pino's fields, the HTTP facts, and the route's facts. */
+interface LogLine extends RequestLogFacts {
   level: number;
   msg: string;
   reqId?: string;
@@ -28,17 +30,6 @@ interface LogLine {
   route?: string;
   status?: number;
   totalMs?: number;
-  keyLabel?: string;
-  generationId?: string;
-  model?: string;
-  provider?: string;
-  attempts?: number;
-  tokens?: { prompt: number; completion: number; reasoning: number; cached: number };
-  cost?: string;
-  upstreamMs?: number;
-  errorCode?: string;
-  prompt?: unknown;
-  answer?: string;
 }
 
 let providers: SimulatedProviders;
