@@ -1,6 +1,6 @@
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { GraphQLSchema } from "graphql";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { GatewayServices } from "../app/services.js";
 import { notFound } from "../core/errors.js";
@@ -31,7 +31,7 @@ export async function buildHttpApp(options: {
     bodyLimit: 20 * 1024 * 1024,
     forceCloseConnections: "idle",
     // One line per request, from registerRequestLog, instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Errors raised before routing (a bad or too long URL, a malformed request) leave in the envelope too.
     frameworkErrors: (error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error),
