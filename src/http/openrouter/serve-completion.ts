@@ -5,7 +5,7 @@ import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
 import type { CompletionResult, CompletionRun, CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
-import { reasoningTextDetail, toolCallSignatureDetail } from "../../completions/reasoning-details.js";
+import { AnswerEventTranslator } from "../../completions/answer-events.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { sendError } from "../error-envelope.js";
@@ -91,10 +91,8 @@ async function streamCompletion(input: {
   }
   clearTimeout(keepAlive);
 
-  const toolIndexes = new Map<string, number>();
-  // `reasoning_details` entries: one per reasoning block (a signature closes a block) and per signed tool call.
-  let detailIndex = 0;
-  let reasoningOpen = false;
+  const translator = new AnswerEventTranslator();
+  const chat = object === "chat.completion.chunk";
   let sentRole = false;
   let failure: GatewayError | undefined;
   // The finish chunk is part of the answer's end: it waits, with the usage chunk and `[DONE]`, for the
@@ -102,55 +100,39 @@ async function streamCompletion(input: {
   let finishChunk: unknown;
   for await (const part of stream.parts) {
     if (sse.isClosed) break;
-    if (!sentRole && object === "chat.completion.chunk") {
+    if (!sentRole && chat) {
       sse.data(chatChunk(stream, { role: "assistant", content: "" }));
       sentRole = true;
     }
-    switch (part.type) {
-      case "stream-start":
-      case "response-metadata":
+    const event = translator.next(part);
+    switch (event?.type) {
+      case undefined:
         break;
-      case "tool-call":
-        if (part.signature !== undefined && object === "chat.completion.chunk") {
-          if (reasoningOpen) detailIndex += 1;
-          reasoningOpen = false;
-          sse.data(chatChunk(stream, { content: "", reasoning_details: [toolCallSignatureDetail(part.toolCallId, part.signature, detailIndex)] }));
-          detailIndex += 1;
-        }
+      case "content":
+        sse.data(chat ? chatChunk(stream, { content: event.delta }) : textChunk(stream, event.delta));
         break;
-      case "text-delta":
-        sse.data(object === "chat.completion.chunk" ? chatChunk(stream, { content: part.delta }) : textChunk(stream, part.delta));
+      case "reasoning":
+        if (chat) sse.data(chatChunk(stream, { content: "", reasoning: event.delta, reasoning_details: [event.detail] }));
         break;
-      case "reasoning-delta":
-        if (object === "chat.completion.chunk") {
-          sse.data(chatChunk(stream, { content: "", reasoning: part.delta, reasoning_details: [reasoningTextDetail(part.delta, part.signature, detailIndex)] }));
-          reasoningOpen = part.signature === undefined;
-          if (part.signature !== undefined) detailIndex += 1;
-        }
+      case "tool-call-signature":
+        if (chat) sse.data(chatChunk(stream, { content: "", reasoning_details: [event.detail] }));
         break;
-      case "tool-input-start": {
-        const index = toolIndexes.size;
-        toolIndexes.set(part.toolCallId, index);
-        if (object === "chat.completion.chunk") {
-          sse.data(chatChunk(stream, { tool_calls: [{ index, id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: "" } }] }));
-        }
+      case "tool-call-start":
+        if (chat) sse.data(chatChunk(stream, { tool_calls: [{ index: event.index, id: event.toolCallId, type: "function", function: { name: event.toolName, arguments: "" } }] }));
         break;
-      }
-      case "tool-input-delta":
-        if (object === "chat.completion.chunk") {
-          sse.data(chatChunk(stream, { tool_calls: [{ index: toolIndexes.get(part.toolCallId) ?? 0, function: { arguments: part.delta } }] }));
-        }
+      case "tool-call-arguments":
+        if (chat) sse.data(chatChunk(stream, { tool_calls: [{ index: event.index, function: { arguments: event.delta } }] }));
         break;
       case "finish": {
-        const finish = { reason: openAIFinishReason(part.finishReason.unified), native: part.finishReason.raw ?? null };
-        finishChunk = object === "chat.completion.chunk" ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish);
+        const finish = { reason: openAIFinishReason(event.finishReason.unified), native: event.finishReason.raw ?? null };
+        finishChunk = chat ? chatChunk(stream, {}, finish) : textChunk(stream, "", finish);
         break;
       }
       case "error":
-        failure = part.error;
+        failure = event.error;
         break;
       default:
-        assertNever(part);
+        assertNever(event);
     }
     // Pull the next part only once the client takes this one: a reader that is not reading stops the upstream.
     if ((await sse.room()) !== "ready") break;
