@@ -48,6 +48,14 @@ const configSchema = z.object({
   STREAM_BUFFER_BYTES: z.coerce.number().int().min(1024).default(65_536),
   /** A client that does not drain a full stream buffer within this long is disconnected; the generation settles for what was sent. */
   STREAM_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Largest graphql-ws message accepted, in bytes; a bigger frame closes the socket with 1009 (message too big). */
+  GRAPHQL_WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** How often a graphql-ws socket is pinged; one that does not answer with a pong within as long again is dropped. */
+  GRAPHQL_WS_KEEPALIVE_MS: z.coerce.number().int().min(50).default(12_000),
+  /** Most `chatCompletion` subscriptions running at once on one WebSocket; past it, a RATE_LIMITED (429) error. */
+  GRAPHQL_WS_MAX_STREAMS_PER_SOCKET: z.coerce.number().int().min(1).default(16),
+  /** Most `chatCompletion` subscriptions running at once for one key, across this instance's sockets; past it, RATE_LIMITED (429). */
+  GRAPHQL_WS_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).default(256),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),

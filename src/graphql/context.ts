@@ -3,6 +3,7 @@ import type { Principal } from "../auth/principal.js";
 import { GatewayError } from "../core/errors.js";
 import type { GatewayServices } from "../app/services.js";
 import type { Loaders } from "./loaders.js";
+import type { SocketStreams } from "./stream-slots.js";
 import { createLoaders } from "./loaders.js";
 
 /**
@@ -13,6 +14,8 @@ export interface GraphQLContext {
   services: GatewayServices;
   principal: Principal | null;
   loaders: Loaders;
+  /** On a WebSocket: the socket's streaming operations (their caps, and their abort when it closes). */
+  socketStreams?: SocketStreams;
 }
 
 /**
@@ -32,6 +35,8 @@ export async function createGraphQLContext(services: GatewayServices, authorizat
 }
 
 /** The context of one operation for a caller already authenticated (HTTP request, or a socket's connection_init). */
-export function operationContext(services: GatewayServices, principal: Principal | null): GraphQLContext {
-  return { services, principal, loaders: createLoaders(services) };
+export function operationContext(services: GatewayServices, principal: Principal | null, socketStreams?: SocketStreams): GraphQLContext {
+  const context: GraphQLContext = { services, principal, loaders: createLoaders(services) };
+  if (socketStreams !== undefined) context.socketStreams = socketStreams;
+  return context;
 }

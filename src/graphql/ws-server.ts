@@ -10,21 +10,39 @@ import { operationContext } from "./context.js";
 import { formatGraphQLError } from "./format-error.js";
 import { assertVariables, operationLimits, operationRefused, preflightDocument } from "./operation-guard.js";
 import { assertComplexity } from "./query-limits.js";
+import { createStreamSlots } from "./stream-slots.js";
+import type { SocketStreams } from "./stream-slots.js";
 import type { WebSocketExtra } from "./ws-adapter.js";
 import { serveGraphQLWebSockets } from "./ws-adapter.js";
 
 /** What `onConnect` learned about the socket, kept for the socket's lifetime. */
 interface SocketExtra extends WebSocketExtra {
   principal: Principal | null;
+  /** The credential the socket authenticated with, checked again for every operation. */
+  authorization: string | undefined;
+  /** Its streaming operations: capped, and aborted the moment the socket goes. */
+  streams: SocketStreams;
 }
 
-/** Largest WebSocket frame accepted; `ws` closes the socket with 1009 (message too big) beyond it. */
-const MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * The Authorization value: from the connection_init payload (`authorization` in any letter case), else from the
+ * upgrade request's `Authorization` header (clients that can set headers on the handshake).
+ */
+function authorizationFrom(params: Readonly<Record<string, unknown>> | undefined, request: WebSocketExtra["request"]): string | undefined {
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (name.toLowerCase() === "authorization" && typeof value === "string") return value;
+  }
+  return request.headers.authorization;
+}
 
-/** The Authorization value from connection_init: `{ Authorization: "Bearer ..." }` or `{ authorization }`. */
-function authorizationFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const value = params?.Authorization ?? params?.authorization;
-  return typeof value === "string" ? value : undefined;
+/** The key's verdict, as a GraphQL error with its code when it is refused (disabled, deleted, expired since connecting). */
+async function authenticateOperation(services: GatewayServices, authorization: string | undefined): Promise<Principal | null | GraphQLError> {
+  try {
+    return await services.authenticate(authorization);
+  } catch (error) {
+    if (error instanceof GatewayError) return new GraphQLError(error.message, { originalError: error });
+    throw error;
+  }
 }
 
 /** Errors as the client sees them: through the one formatter HTTP uses, without Apollo's `http` extension. */
@@ -82,28 +100,41 @@ export function startGraphQLWebSocketServer(options: {
   services: GatewayServices;
   logger: FastifyBaseLogger;
 }): GraphQLWebSocketServer {
-  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_FRAME_BYTES });
+  const { config } = options.services;
+  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: config.GRAPHQL_WS_MAX_PAYLOAD_BYTES });
+  const slots = createStreamSlots({ perKey: config.GRAPHQL_WS_MAX_STREAMS_PER_KEY, perSocket: config.GRAPHQL_WS_MAX_STREAMS_PER_SOCKET });
   const served = serveGraphQLWebSockets<Record<string, unknown>, SocketExtra>({
     webSocketServer,
     logger: options.logger,
-    extra: (socket, request) => ({ socket, request, principal: null }),
+    keepAliveMs: config.GRAPHQL_WS_KEEPALIVE_MS,
+    extra: (socket, request) => {
+      const streams = slots.forSocket();
+      // The upstream of every stream on this socket stops at once when it closes or drops, before graphql-ws
+      // gets to each operation (and also for those still waiting for their first token).
+      socket.once("close", () => streams.abortAll());
+      return { socket, request, principal: null, authorization: undefined, streams };
+    },
     server: {
       schema: options.schema,
       onConnect: async (context) => {
         try {
-          context.extra.principal = await options.services.authenticate(authorizationFrom(context.connectionParams));
+          const authorization = authorizationFrom(context.connectionParams, context.extra.request);
+          context.extra.principal = await options.services.authenticate(authorization);
+          context.extra.authorization = authorization;
           return true;
         } catch (error) {
           if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) return false;
           throw error;
         }
       },
-      onSubscribe: (context, _id, payload) => {
-        const principal = context.extra.principal;
+      onSubscribe: async (context, _id, payload) => {
+        // A key disabled or deleted since the socket connected starts nothing more (the key cache's TTL bounds how soon).
+        const principal = context.extra.principal === null ? null : await authenticateOperation(options.services, context.extra.authorization);
+        if (principal instanceof GraphQLError) return [principal];
         try {
           const admitted = admit({ schema: options.schema, services: options.services, principal, ...payload });
           if (admitted.errors !== undefined) return admitted.errors;
-          const contextValue = operationContext(options.services, principal);
+          const contextValue = operationContext(options.services, principal, context.extra.streams);
           return { schema: options.schema, document: admitted.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (error) {
           if (error instanceof GraphQLError) return [error];

@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import { formatUsd } from "../../billing/money.js";
 import { answerMessage } from "../../completions/answer-message.js";
 import { parseChatRequest } from "../../completions/chat-request-parser.js";
 import type { CompletionResult } from "../../completions/completion-service.js";
@@ -10,6 +9,7 @@ import type { GraphQLContext } from "../context.js";
 import { ChatCompletionInput } from "./chat-completion.input.js";
 import { chatCompletionInputToBody } from "./chat-completion-input-to-body.js";
 import { ChatCompletion } from "./chat-completion.type.js";
+import { completionUsage } from "./completion-usage.js";
 
 function toChatCompletion(result: CompletionResult): ChatCompletion {
   const message = answerMessage(result.content);
@@ -21,14 +21,7 @@ function toChatCompletion(result: CompletionResult): ChatCompletion {
     message: { role: "assistant", content: message.content, reasoning: message.reasoning, toolCalls: message.toolCalls, reasoningDetails: message.reasoningDetails.map((detail) => ({ ...detail })) },
     finishReason: openAIFinishReason(result.finishReason.unified),
     nativeFinishReason: result.finishReason.raw ?? null,
-    usage: {
-      promptTokens: result.tokens.prompt,
-      completionTokens: result.tokens.completion,
-      totalTokens: result.tokens.prompt + result.tokens.completion,
-      cachedTokens: result.tokens.cacheRead,
-      reasoningTokens: result.tokens.reasoning,
-      cost: formatUsd(result.cost),
-    },
+    usage: completionUsage(result),
   };
 }
 
