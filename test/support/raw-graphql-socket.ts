@@ -18,14 +18,15 @@ export interface RawGraphQLSocket {
   /** The close code, once the socket closed. */
   closed: Promise<number>;
   send(message: unknown): void;
-  /** Resolves with the first message (from now or already received) that matches. */
+  /** Resolves with the first message (from now or already received) that matches; rejects if the socket closes first. */
   waitFor(predicate: (message: WireMessage) => boolean): Promise<WireMessage>;
 }
 
 export async function openRawGraphQLSocket(baseUrl: string, options: { headers?: Record<string, string> } = {}): Promise<RawGraphQLSocket> {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws", { headers: options.headers ?? {} });
   const messages: WireMessage[] = [];
-  const waiters: Array<{ predicate: (message: WireMessage) => boolean; resolve: (message: WireMessage) => void }> = [];
+  const waiters: Array<{ predicate: (message: WireMessage) => boolean; resolve: (message: WireMessage) => void; reject: (error: Error) => void }> = [];
+  let closeCode: number | undefined;
   const raw: RawGraphQLSocket = {
     socket,
     messages,
@@ -35,9 +36,14 @@ export async function openRawGraphQLSocket(baseUrl: string, options: { headers?:
     waitFor: (predicate) => {
       const found = messages.find(predicate);
       if (found !== undefined) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ predicate, resolve }));
+      if (closeCode !== undefined) return Promise.reject(new Error(`The socket closed (${closeCode}) before the awaited message`));
+      return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject }));
     },
   };
+  socket.once("close", (code) => {
+    closeCode = code;
+    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`The socket closed (${code}) before the awaited message`));
+  });
   socket.on("ping", () => {
     raw.pings += 1;
   });
