@@ -198,8 +198,6 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
   const { db, clock } = options;
   const holdsDb = options.relaxedDb ?? db;
   const held = new HeldReservations();
-  /** The signal of reservations that hold nothing (free requests): nothing to lose, never aborted. */
-  const neverRevoked = new AbortController().signal;
 
   async function readBalance(accountId: string): Promise<BalanceFigures | undefined> {
     const rows = await db
@@ -276,7 +274,9 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
           keyHash: request.keyHash,
           amount: 0n,
           expiresAt: new Date(clock.now() + options.reservationTtlMs),
-          revoked: neverRevoked,
+          // Holds nothing (a free request): nothing to lose, never aborted. A signal of its own, not one shared by
+          // every free request, which would gather a listener per stream in flight.
+          revoked: new AbortController().signal,
         };
       }
       let attempt = await tryReserve(request);

@@ -26,6 +26,12 @@ interface Lease {
   releasing: boolean;
   /** Serialises this lease's ledger writes. */
   writes: Promise<void>;
+  /**
+   * The revocation signal of each hold in flight, fired when the lease's reservation is revoked. One per hold
+   * rather than the reservation's own signal shared by all: thousands of streams on one lease would otherwise
+   * pile their listeners on one AbortSignal.
+   */
+  revocations: Map<HeldFunds, AbortController>;
 }
 
 interface Waiter {
@@ -156,10 +162,18 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
           retiring: false,
           releasing: false,
           writes: Promise.resolve(),
+          revocations: new Map(),
         };
         leases.set(key, lease);
         // Lost funds (see `Reservation.revoked`): no more holds from this lease; those in flight stop themselves.
-        reservation.revoked.addEventListener("abort", () => retire(lease), { once: true });
+        reservation.revoked.addEventListener(
+          "abort",
+          () => {
+            for (const revocation of lease.revocations.values()) revocation.abort(reservation.revoked.reason);
+            retire(lease);
+          },
+          { once: true },
+        );
         scheduleFlush();
         return lease;
       } catch (error) {
@@ -179,12 +193,16 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
     lease.remaining -= maxCost;
     lease.inFlight += 1;
     lease.lastUsedAt = clock();
-    const hold: HeldFunds = { id: randomUUID(), maxCost, revoked: lease.reservation.revoked };
+    const revocation = new AbortController();
+    if (lease.reservation.revoked.aborted) revocation.abort(lease.reservation.revoked.reason);
+    const hold: HeldFunds = { id: randomUUID(), maxCost, revoked: revocation.signal };
+    lease.revocations.set(hold, revocation);
     leaseOfHold.set(hold, lease);
     return hold;
   }
 
   function finish(lease: Lease, hold: HeldFunds, cost: Amount): void {
+    lease.revocations.delete(hold);
     lease.inFlight -= 1;
     lease.remaining += hold.maxCost - cost;
     if (lease.retiring && lease.inFlight === 0) retire(lease);
