@@ -5,6 +5,7 @@ import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
 import { runDurabilityBench } from "./durability.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
+import { runSubscriptionBench } from "./subscriptions.bench.js";
 
 /**
  * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
@@ -16,7 +17,10 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
  * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts). BENCH_ONLY=<names>
- * (`overhead`, `durability`, `ledger`, comma-separated) runs only those parts.
+ * (`overhead`, `durability`, `ledger`, `subscriptions`, comma-separated) runs only those parts. The subscription part holds
+ * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
+ * (default 10) on each socket, each answer BENCH_SUB_WORDS words (default 20) BENCH_SUB_DELAY_MS apart (default
+ * 250), and compares time to first token with SSE over BENCH_SUB_TTFT_ROUNDS (default 200) interleaved requests.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -35,7 +39,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger,subscriptions").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -47,5 +51,18 @@ if (only.includes("durability")) {
 if (only.includes("ledger")) {
   console.log("\nLedger: reservation + settlement on one hot account");
   console.table(await runLedgerBench());
+}
+if (only.includes("subscriptions")) {
+  console.log("\nStreaming subscriptions (graphql-ws chatCompletion, simulated OpenAI upstream streaming slowly)");
+  console.table(
+    await runSubscriptionBench({
+      streams: Number(process.env.BENCH_SUB_STREAMS ?? 500),
+      perSocket: Number(process.env.BENCH_SUB_PER_SOCKET ?? 10),
+      words: Number(process.env.BENCH_SUB_WORDS ?? 20),
+      delayMs: Number(process.env.BENCH_SUB_DELAY_MS ?? 250),
+      ttftRounds: Number(process.env.BENCH_SUB_TTFT_ROUNDS ?? 200),
+      ...hopCpus,
+    }),
+  );
 }
 process.exit(0);
