@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.js";
@@ -174,6 +174,13 @@ describe("the README's TypeScript examples", () => {
       expect(run.stdout.trim().length, run.stderr).toBeGreaterThan(0);
       if (subscribesToCatalog) expect(run.stdout).toMatch(/catalogUpdated[\s\S]*revision/);
       if (block.text.includes("usage.cost")) expect(run.stdout).toMatch(/cost/);
+      // The streaming client prints the answer's words as they come, then how it ended and what it cost.
+      if (block.text.includes("chatCompletion(input")) expect(run.stdout).toMatch(/\w+ \w+[\s\S]*\n\[stop, \d+ tokens, \$0\.\d+\]\n$/);
     });
   }
+
+  it("include the streaming client of examples/stream-chat-completion.ts, word for word", () => {
+    const example = readFileSync(projectPath("examples", "stream-chat-completion.ts"), "utf8");
+    expect(typeScriptBlocks.some((block) => block.text.trim() === example.trim())).toBe(true);
+  });
 });
