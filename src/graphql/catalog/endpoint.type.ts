@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import { listedIdOf, toEndpointVariant } from "../../catalog/catalog-snapshot.js";
 import { endpointPricing } from "../../catalog/model-query.js";
 import type { EndpointRow } from "../../db/schema/index.js";
 import { ModelVariant, toModelVariant } from "./model-variant.enum.js";
@@ -56,7 +57,7 @@ export class Endpoint {
       supportedParameters: row.supportedParameters,
       status: row.status,
       providerSlug: row.providerSlug,
-      listedId: variant === ModelVariant.FREE ? `${row.modelId}:free` : row.modelId,
+      listedId: listedIdOf(row.modelId, toEndpointVariant(row.variant)),
     });
   }
 }
