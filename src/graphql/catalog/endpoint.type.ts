@@ -38,6 +38,9 @@ export class Endpoint {
   @Field(() => Int, { description: "0 when serving; negative when degraded or down (OpenRouter's convention)." })
   status!: number;
 
+  /** For the `stats` field resolver. */
+  endpointId!: number;
+
   /** For the `provider` field resolver. */
   providerSlug!: string;
 
@@ -57,6 +60,7 @@ export class Endpoint {
       supportedParameters: row.supportedParameters,
       status: row.status,
       providerSlug: row.providerSlug,
+      endpointId: row.id,
       listedId: listedIdOf(row.modelId, toEndpointVariant(row.variant)),
     });
   }
