@@ -26,6 +26,12 @@ import { connectRedis } from "../limits/redis/redis-connection.js";
 import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import { createAccountServices } from "../accounts/account-services.js";
 import type { GatewayServices } from "./services.js";
+import { createRouter } from "../routing/router.js";
+import { CircuitBreaker } from "../routing/circuit-breaker.js";
+import { randomSourceFor } from "../routing/random-source.js";
+import { createInProcessHealth } from "../routing/health/in-process-health.js";
+import { createRedisHealth } from "../routing/health/redis-health.js";
+import { RECENT_WINDOW_MS } from "../routing/health/health-view.js";
 
 export interface RunningGateway {
   /** e.g. `http://127.0.0.1:8080` */
@@ -82,9 +88,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     durable: config.BILLING_DURABILITY === "strict",
     logger,
   });
+  const health =
+    redis === undefined
+      ? createInProcessHealth()
+      : createRedisHealth({ redis, keyPrefix: config.HEALTH_KEY_PREFIX, syncMs: config.HEALTH_SYNC_MS, logger });
+  const router = createRouter({
+    snapshot: () => catalog.snapshot(),
+    isConfigured: (slug) => providers.isConfigured(slug),
+    configurationVariable: (slug) => providers.configurationVariable(slug),
+    random: randomSourceFor(config.ROUTING_RANDOM_SEED),
+    health,
+    breaker: new CircuitBreaker({
+      failureRatio: config.BREAKER_FAILURE_RATIO,
+      minimumAttempts: config.BREAKER_MIN_ATTEMPTS,
+      windowMs: RECENT_WINDOW_MS,
+      coolDownMs: config.BREAKER_COOL_DOWN_MS,
+    }),
+  });
   const completions = createCompletionService({
     catalog,
     providers,
+    router,
     billing,
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
@@ -106,6 +130,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     paymentProvider: tenancy.paymentProvider,
     providers,
     completions,
+    health,
     generations,
     limits,
     rateLimitSettings,
@@ -148,6 +173,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await billing.close?.();
         await generations.close();
         await limits.close();
+        await health.close();
         await redis?.quit().catch(() => redis.disconnect());
         await dispatcher.close();
         await pubSub.close();

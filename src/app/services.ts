@@ -9,6 +9,7 @@ import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
+import type { EndpointHealth } from "../routing/health/endpoint-health.js";
 
 /** The account and billing services the faces use, as `createAccountServices` builds them (see its file). */
 export type TenancyServices = Pick<
@@ -30,6 +31,8 @@ export interface GatewayServices extends TenancyServices {
   providers: ProviderRegistry;
   /** The one completion pipeline behind REST and GraphQL. */
   completions: CompletionService;
+  /** Live endpoint health from real traffic (shared through Redis when REDIS_URL is set). */
+  health: EndpointHealth;
   generations: GenerationRecorder;
   /** Rate limits and free-tier quotas: global through Redis when REDIS_URL is set, per process otherwise. */
   limits: RateLimiter;

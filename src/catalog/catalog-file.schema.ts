@@ -311,9 +311,11 @@ export const catalogEndpointSchema = z
     providerModelId: z.string().min(1),
     /**
      * `"free"` endpoints are exposed as `<model id>:free`, have every price
-     * `"0"` and tighter rate limits; `"standard"` endpoints back the plain id.
+     * `"0"` and tighter rate limits; `"standard"` endpoints back the plain id. `"online"`, `"thinking"` and
+     * `"extended"` endpoints back `<model id>:online` (web search built in), `:thinking` (reasoning on by
+     * default) and `:extended` (a longer context); a request for a variant no endpoint has is a 400.
      */
-    variant: z.enum(["standard", "free"]),
+    variant: z.enum(["standard", "free", "online", "thinking", "extended"]),
     pricing: catalogPricingSchema,
     /** Context window on this endpoint (may be smaller than the model's). */
     contextLength: z.number().int().positive(),

@@ -16,7 +16,25 @@ export interface EndpointPricing {
   internalReasoning: Amount;
 }
 
-export type EndpointVariant = "standard" | "free";
+/**
+ * How an endpoint is listed: `standard` backs `author/slug`, `free` backs `author/slug:free` (zero prices), and
+ * the static variants `online` (web search built in), `thinking` (reasoning on by default) and `extended` (a
+ * longer context) back `author/slug:<variant>` where the catalog lists such endpoints.
+ */
+export type EndpointVariant = "standard" | "free" | "online" | "thinking" | "extended";
+
+/** The variants an endpoint can be stored as (the `endpoints.variant` column). */
+export const ENDPOINT_VARIANTS: readonly EndpointVariant[] = ["standard", "free", "online", "thinking", "extended"];
+
+/** The variant of a stored endpoint row; an unknown value (a newer catalog) reads as standard. */
+export function toEndpointVariant(value: string): EndpointVariant {
+  return (ENDPOINT_VARIANTS as readonly string[]).includes(value) ? (value as EndpointVariant) : "standard";
+}
+
+/** The id a listing is requested by: `author/slug` for standard endpoints, `author/slug:<variant>` otherwise. */
+export function listedIdOf(modelId: string, variant: EndpointVariant): string {
+  return variant === "standard" ? modelId : `${modelId}:${variant}`;
+}
 
 /** An endpoint as the hot path needs it: prices parsed once, provider name at hand. */
 export interface SnapshotEndpoint {
@@ -39,7 +57,7 @@ export interface SnapshotEndpoint {
 export interface ResolvedModel {
   model: ModelRow;
   variant: EndpointVariant;
-  /** The id to report back (`author/slug` or `author/slug:free`). */
+  /** The id to report back (`author/slug` or `author/slug:<variant>`). */
   listedId: string;
   endpoints: SnapshotEndpoint[];
 }
@@ -55,7 +73,7 @@ export interface CatalogSnapshot {
   models: ReadonlyMap<string, ModelRow>;
   providers: ReadonlyMap<string, ProviderRow>;
   endpointsOf(modelId: string, variant: EndpointVariant): readonly SnapshotEndpoint[];
-  /** Resolves `author/slug` or `author/slug:free`; undefined when no such model or variant exists. */
+  /** Resolves `author/slug` or `author/slug:<variant>`; undefined when no such model or variant exists. */
   resolve(requestedId: string): ResolvedModel | undefined;
 }
 
@@ -71,13 +89,18 @@ export function toEndpointPricing(row: EndpointRow): EndpointPricing {
   };
 }
 
-/** Splits a requested model id into base id and variant suffix (`:free`). */
+/**
+ * Splits a requested model id into base id and the variant whose endpoints it lists (`:free`, `:online`,
+ * `:thinking`, `:extended`); `variant` is undefined for any other suffix (routing variants such as `:nitro` are
+ * resolved by the router, see src/routing/resolve-requested-model.ts).
+ */
 export function splitVariant(requestedId: string): { baseId: string; variant: EndpointVariant | undefined; suffix: string | undefined } {
   const colon = requestedId.lastIndexOf(":");
   if (colon < 0) return { baseId: requestedId, variant: "standard", suffix: undefined };
   const suffix = requestedId.slice(colon + 1);
   const baseId = requestedId.slice(0, colon);
-  return { baseId, variant: suffix === "free" ? "free" : undefined, suffix };
+  const variant = suffix !== "standard" && (ENDPOINT_VARIANTS as readonly string[]).includes(suffix) ? (suffix as EndpointVariant) : undefined;
+  return { baseId, variant, suffix };
 }
 
 export function buildSnapshot(input: {
@@ -90,7 +113,7 @@ export function buildSnapshot(input: {
   const providerMap = new Map(input.providers.map((row) => [row.slug, row]));
   const byModel = new Map<string, SnapshotEndpoint[]>();
   for (const row of input.endpoints) {
-    const variant: EndpointVariant = row.variant === "free" ? "free" : "standard";
+    const variant = toEndpointVariant(row.variant);
     const entry: SnapshotEndpoint = {
       id: row.id,
       modelId: row.modelId,
@@ -126,7 +149,7 @@ export function buildSnapshot(input: {
       if (model === undefined) return undefined;
       const list = endpointsOf(baseId, variant);
       if (list.length === 0) return undefined;
-      return { model, variant, listedId: variant === "free" ? `${baseId}:free` : baseId, endpoints: [...list] };
+      return { model, variant, listedId: listedIdOf(baseId, variant), endpoints: [...list] };
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Database } from "../db/client.js";
 import { endpoints, models } from "../db/schema/index.js";
 import type { EndpointRow, ModelRow } from "../db/schema/index.js";
 import type { EndpointVariant } from "./catalog-snapshot.js";
-import { splitVariant } from "./catalog-snapshot.js";
+import { splitVariant, toEndpointVariant } from "./catalog-snapshot.js";
 import type { ModelListFilter, ModelListSort } from "./model-filter.js";
 import { DEFAULT_MODEL_LIST_SORT, assertValidModelFilter, likePattern } from "./model-filter.js";
 
@@ -106,7 +106,7 @@ function rankedEndpoints(db: Database) {
 type RankedEndpoints = ReturnType<typeof rankedEndpoints>;
 
 function listedIdExpression(top: RankedEndpoints): SQL<string> {
-  return sql<string>`${models.id} || case when ${top.variant} = 'free' then ':free' else '' end`;
+  return sql<string>`${models.id} || case when ${top.variant} = 'standard' then '' else ':' || ${top.variant} end`;
 }
 
 function filterConditions(top: RankedEndpoints, filter: ModelListFilter): SQL[] {
@@ -198,7 +198,7 @@ function toListing(row: ListingRow): ModelListing {
   const top = row.top as EndpointRow;
   return {
     listedId: row.listedId,
-    variant: top.variant === "free" ? "free" : "standard",
+    variant: toEndpointVariant(top.variant),
     model: row.model,
     contextLength: row.contextLength,
     endpointCount: row.endpointCount,

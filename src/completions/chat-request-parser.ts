@@ -8,7 +8,7 @@ import { parseBase64DataUrl } from "./data-url.js";
 import { parseAudioPart, parseFilePart } from "./file-parts.js";
 import { limitedJsonObject } from "./json-shape-limits.js";
 import { readReasoningDetails } from "./reasoning-details.js";
-import type { ChatRequest, ProviderPreferences } from "./chat-request.js";
+import type { ChatRequest, PercentileThresholds, ProviderPreferences } from "./chat-request.js";
 
 /**
  * Parses an OpenAI / OpenRouter chat completion body (and the legacy `prompt` form) into a ChatRequest.
@@ -98,13 +98,23 @@ const MAX_PRICE_BOUND = parseUsd("1000000");
 /** A price ceiling in USD, as a JSON number or a decimal string; kept exact (at most 12 decimals, 0 to $1M). */
 const priceBound = usdInput({ maximum: MAX_PRICE_BOUND, strings: true });
 
+const sortBy = z.enum(["price", "throughput", "latency"]);
+
+/** A number (the p50) or an object of p50/p75/p90/p99, each non-negative. */
+const percentileThresholds = z.union([
+  z.number().nonnegative(),
+  z.object({ p50: z.number().nonnegative(), p75: z.number().nonnegative(), p90: z.number().nonnegative(), p99: z.number().nonnegative() }).partial().strict(),
+]);
+
 const provider = z.object({
   order: z.array(z.string()).optional(),
   only: z.array(z.string()).optional(),
   ignore: z.array(z.string()).optional(),
   allow_fallbacks: z.boolean().optional(),
   require_parameters: z.boolean().optional(),
-  sort: z.enum(["price", "throughput", "latency"]).optional(),
+  sort: z.union([sortBy, z.object({ by: sortBy, partition: z.enum(["model", "none"]).optional() })]).optional(),
+  preferred_min_throughput: percentileThresholds.optional(),
+  preferred_max_latency: percentileThresholds.optional(),
   data_collection: z.enum(["allow", "deny"]).optional(),
   zdr: z.boolean().optional(),
   quantizations: z.array(z.string().min(1)).optional(),
@@ -141,6 +151,8 @@ const chatBody = z.object({
   include_reasoning: z.boolean().optional(),
   user: z.string().optional(),
   provider: provider.optional(),
+  /** Legacy: `"fallback"` asked for what `models` now always does (try the next model when one fails). */
+  route: z.literal("fallback").nullable().optional(),
 });
 
 type ChatBody = z.infer<typeof chatBody>;
@@ -281,6 +293,16 @@ function pickPriceBounds({ prompt, completion, request, image }: NonNullable<Non
   return { prompt, completion, request, image };
 }
 
+function thresholds(value: z.infer<typeof percentileThresholds>, scale: number): PercentileThresholds {
+  if (typeof value === "number") return { p50: value * scale };
+  const result: PercentileThresholds = {};
+  for (const key of ["p50", "p75", "p90", "p99"] as const) {
+    const given = value[key];
+    if (given !== undefined) result[key] = given * scale;
+  }
+  return result;
+}
+
 function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
   return {
     ...(value?.order === undefined ? {} : { order: value.order }),
@@ -288,7 +310,10 @@ function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
     ...(value?.ignore === undefined ? {} : { ignore: value.ignore }),
     allowFallbacks: value?.allow_fallbacks ?? true,
     requireParameters: value?.require_parameters ?? false,
-    ...(value?.sort === undefined ? {} : { sort: value.sort }),
+    ...(value?.sort === undefined ? {} : { sort: typeof value.sort === "string" ? { by: value.sort, partition: "model" } : { by: value.sort.by, partition: value.sort.partition ?? "model" } }),
+    ...(value?.preferred_min_throughput === undefined ? {} : { preferredMinThroughput: thresholds(value.preferred_min_throughput, 1) }),
+    // OpenRouter takes seconds; the health figures are milliseconds.
+    ...(value?.preferred_max_latency === undefined ? {} : { preferredMaxLatencyMs: thresholds(value.preferred_max_latency, 1000) }),
     dataCollection: value?.data_collection ?? "allow",
     zdr: value?.zdr ?? false,
     ...(value?.quantizations === undefined ? {} : { quantizations: value.quantizations }),

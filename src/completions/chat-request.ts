@@ -1,6 +1,20 @@
 import type { Amount } from "../billing/money.js";
 import type { CallOptions } from "../core/call-options.js";
 
+/** What `provider.sort` orders by, and whether across the whole `models` list. */
+export interface RouteSort {
+  by: "price" | "throughput" | "latency";
+  partition: "model" | "none";
+}
+
+/** Thresholds on an endpoint's p50/p75/p90/p99 figures; a plain number in the request is the p50. */
+export interface PercentileThresholds {
+  p50?: number;
+  p75?: number;
+  p90?: number;
+  p99?: number;
+}
+
 /** OpenRouter's `provider` routing preferences (the subset the router honours). */
 export interface ProviderPreferences {
   /** Provider slugs to try first, in this order. */
@@ -13,8 +27,16 @@ export interface ProviderPreferences {
   allowFallbacks: boolean;
   /** Only endpoints that support every parameter the request uses; otherwise unsupported ones are dropped. */
   requireParameters: boolean;
-  /** `price` orders by price (the default), `throughput`/`latency` are accepted and fall back to price. */
-  sort?: "price" | "throughput" | "latency";
+  /**
+   * `provider.sort`: order by price (cheapest first), throughput (fastest output first) or latency (quickest
+   * first token first) instead of the price-weighted draw. `partition: "model"` (the default) sorts within
+   * each model of `models` in turn; `"none"` sorts every model's endpoints together.
+   */
+  sort?: RouteSort;
+  /** Soft: endpoints whose throughput (tokens/s) misses any given percentile move after those that meet them. */
+  preferredMinThroughput?: PercentileThresholds;
+  /** Soft: endpoints whose time to first token (ms) exceeds any given percentile move after those within them. */
+  preferredMaxLatencyMs?: PercentileThresholds;
   /** `deny`: only providers that neither keep prompts nor train on them (per the catalog's data policy). */
   dataCollection: "allow" | "deny";
   /** Only providers that keep no prompts at all (zero data retention). */

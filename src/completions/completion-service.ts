@@ -11,8 +11,8 @@ import type { StreamPart } from "../core/stream-parts.js";
 import type { ProviderAttempt } from "../db/schema/index.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { ProviderRegistry } from "../providers/registry.js";
-import type { RouteCandidate } from "../routing/select-candidates.js";
-import { selectCandidates } from "../routing/select-candidates.js";
+import type { Router } from "../routing/router.js";
+import { servedFigures } from "./served-figures.js";
 import { AnswerAccumulator, isOutputPart } from "./answer-accumulator.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { AdmissionTicket, CompletionAdmission, CompletionBilling } from "./completion-ports.js";
@@ -103,6 +103,8 @@ export interface CompletionService {
 export function createCompletionService(options: {
   catalog: CatalogService;
   providers: ProviderRegistry;
+  /** Orders the candidates (price-weighted, health-aware) and learns from every attempt. */
+  router: Router;
   billing: CompletionBilling;
   admission: CompletionAdmission;
   recorder: GenerationRecorder;
@@ -122,22 +124,12 @@ export function createCompletionService(options: {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const settle = settler.settle;
+  const router = options.router;
 
   function requireApiPrincipal(principal: Principal): void {
     if (principal.kind !== "api") {
       throw new GatewayError("permission_denied", "Management keys cannot call models; use an API key");
     }
-  }
-
-  function route(request: ChatRequest): RouteCandidate[] {
-    return selectCandidates({
-      snapshot: options.catalog.snapshot(),
-      models: request.models,
-      preferences: request.provider,
-      usedParameters: request.usedParameters,
-      isConfigured: (slug) => options.providers.isConfigured(slug),
-      configurationVariable: (slug) => options.providers.configurationVariable(slug),
-    });
   }
 
   /** Tries candidates in order until one starts; `start` must throw before producing output to fail over. */
@@ -148,13 +140,16 @@ export function createCompletionService(options: {
     start: (attempt: Attempt) => Promise<T>,
   ): Promise<{ attempt: Attempt; value: T; ticket: AdmissionTicket }> {
     requireApiPrincipal(run.principal);
-    const candidates = route(request);
+    const prompt = estimatePrompt(request.options);
+    const candidates = router.route(request, prompt);
     const first = candidates[0];
     if (first === undefined) throw new GatewayError("no_provider", "No provider available");
     const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
     let lastError: GatewayError | undefined;
-    const prompt = estimatePrompt(request.options);
+    const failures: Array<{ provider: string; status: number; message: string; code: string }> = [];
     for (const candidate of candidates) {
+      // Its circuit opened since routing, or another request is probing it.
+      if (!router.admit(candidate)) continue;
       const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
       const outputCeiling = model.outputTokenCeiling?.(request.options);
       const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling });
@@ -180,6 +175,9 @@ export function createCompletionService(options: {
           latencyMs: clock() - attempt.startedAt,
         });
         await options.billing.release(hold);
+        if (run.signal?.aborted === true) router.recordNeutral(candidate);
+        else router.recordFailure(candidate, gatewayError);
+        failures.push({ provider: candidate.endpoint.providerName, status: gatewayError.status, message: gatewayError.message, code: gatewayError.kind });
         // The operator's view of a failed attempt. Errors from a model were scrubbed of credentials at the
         // provider boundary (withScrubbedErrors), so the upstream's text is safe to log.
         options.logger?.warn(
@@ -190,9 +188,15 @@ export function createCompletionService(options: {
         lastError = gatewayError;
       }
     }
-    const previous = attempts.map((attempt) => ({ provider: attempt.provider, status: attempt.status, code: attempt.errorType }));
-    throw new GatewayError(lastError?.kind ?? "no_provider", lastError?.message ?? "No provider could serve the request", {
-      metadata: { ...lastError?.metadata, previous_errors: previous },
+    // One attempt: its own error. Several, all failed: a 503 listing them (a 429 when every one was rate limited).
+    const everyRateLimited = failures.length > 0 && failures.every((failure) => failure.code === "rate_limit_exceeded");
+    const kind = failures.length > 1 && !everyRateLimited ? "no_provider" : (lastError?.kind ?? "no_provider");
+    const message =
+      failures.length > 1 && !everyRateLimited
+        ? `Every provider failed for this request (${failures.map((failure) => `${failure.provider}: ${failure.status}`).join(", ")})`
+        : (lastError?.message ?? "No provider could serve the request");
+    throw new GatewayError(kind, message, {
+      metadata: { ...lastError?.metadata, previous_errors: failures },
       retryable: true,
       ...(lastError?.headers === undefined ? {} : { headers: lastError.headers }),
     });
@@ -237,6 +241,8 @@ export function createCompletionService(options: {
         if (revoked?.aborted === true) throw fundsLost(revoked);
         return answer;
       });
+      const answeredAt = clock();
+      router.recordSuccess(attempt.candidate, servedFigures({ startedAt: attempt.startedAt, firstOutputAt: answeredAt, endedAt: answeredAt, outputTokens: 0 }));
       return settle({
         request,
         run,
@@ -365,6 +371,21 @@ export function createCompletionService(options: {
           if (cancelled || cutAtHold) {
             value.attemptAbort.abort();
             await value.iterator.return?.(undefined).catch(() => undefined);
+          }
+          const endedAt = clock();
+          // A stream that broke is the endpoint's failure (or not, by its error); one the caller left says nothing.
+          if (accumulator.error !== undefined && revoked?.aborted !== true) router.recordFailure(attempt.candidate, accumulator.error);
+          else if (cancelled && accumulator.firstContentAt === undefined) router.recordNeutral(attempt.candidate);
+          else {
+            router.recordSuccess(
+              attempt.candidate,
+              servedFigures({
+                startedAt: attempt.startedAt,
+                firstOutputAt: accumulator.firstContentAt,
+                endedAt,
+                outputTokens: accumulator.usage?.outputTokens.total ?? accumulator.outputTokens,
+              }),
+            );
           }
           // Not awaited: a cut stream's caller is gone; `result` carries the settlement (and, in strict mode,
           // its durability) to whoever still writes the answer's end.

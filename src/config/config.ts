@@ -125,6 +125,21 @@ const configSchema = z.object({
   CREDIT_LEASE_IDLE_MS: z.coerce.number().int().min(10).default(2000),
   /** A lease is replaced after this long (its reservation is renewed meanwhile, so this is about freshness, not safety). */
   CREDIT_LEASE_MAX_AGE_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Seeds the router's random source, so the price-weighted order of endpoints is the same on every run
+   * (tests, reproducing a report). Unset: Math.random.
+   */
+  ROUTING_RANDOM_SEED: z.coerce.number().int().min(0).max(4_294_967_295).optional(),
+  /** The circuit breaker opens when at least this share (0..1) of an endpoint's attempts in the last 30 s failed... */
+  BREAKER_FAILURE_RATIO: z.coerce.number().min(0.01).max(1).default(0.5),
+  /** ...and there were at least this many of them. */
+  BREAKER_MIN_ATTEMPTS: z.coerce.number().int().min(1).default(4),
+  /** How long an open breaker skips the endpoint before one request probes it again. */
+  BREAKER_COOL_DOWN_MS: z.coerce.number().int().min(10).default(30_000),
+  /** With REDIS_URL: how often each instance adds its endpoint health counts to Redis and reads everyone's. */
+  HEALTH_SYNC_MS: z.coerce.number().int().min(10).default(1000),
+  /** Prefix of the endpoint health keys in Redis; tests and co-tenants of one Redis set their own. */
+  HEALTH_KEY_PREFIX: z.string().min(1).default("gw:health:"),
   /** How long an instance trusts a looked-up API key; a disabled or deleted key stops working everywhere within it (at most 3 s). */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3000).default(2000),
 });

@@ -3,12 +3,19 @@ import type { ModelRow } from "../db/schema/index.js";
 import { GatewayError, invalidRequest } from "../core/errors.js";
 import type { ProviderPreferences } from "../completions/chat-request.js";
 import { preferenceFilters } from "./preference-filters.js";
+import { resolveRequestedModel } from "./resolve-requested-model.js";
 
 /** One endpoint the router may try, with the model id to report if it serves the request. */
 export interface RouteCandidate {
   endpoint: SnapshotEndpoint;
   model: ModelRow;
   listedId: string;
+  /** Position of its model in the request's `model` + `models` list: routing orders within each model in turn. */
+  modelIndex: number;
+  /** Set by a routing variant (`:nitro` sorts by throughput, `:floor` by price). */
+  variantSort?: "price" | "throughput" | "latency";
+  /** Tried although its circuit is open, because every candidate's is (see route-steps.ts). */
+  lastResort?: boolean;
 }
 
 /** Parameters that every endpoint accepts, so they never exclude one under require_parameters. */
@@ -19,16 +26,12 @@ function supportsAll(endpoint: SnapshotEndpoint, used: readonly string[]): strin
   return used.find((parameter) => !ALWAYS_SUPPORTED.has(parameter) && !supported.has(parameter));
 }
 
-function totalPrice(endpoint: SnapshotEndpoint): bigint {
-  return endpoint.pricing.prompt + endpoint.pricing.completion;
-}
-
 /**
- * Orders the endpoints that may serve a request: for each requested model in fallback order, its endpoints
- * that are configured, allowed by `provider.only`/`ignore`, pass the data-policy, quantization and price
- * filters (see preference-filters.ts) and (under `require_parameters`) support every
- * parameter used; `provider.order` first, then cheapest first, then healthiest. Explains an empty result with
- * OpenRouter's errors: 400 unknown model, 404 no endpoint (with the reason), 503 no provider configured.
+ * The endpoints that may serve a request: for each requested model in fallback order, its endpoints that are
+ * configured, allowed by `provider.only`/`ignore`, pass the data-policy, quantization and price filters (see
+ * preference-filters.ts) and (under `require_parameters`) support every parameter used. The first step of the
+ * routing pipeline (route-pipeline.ts), which then orders them. Explains an empty result with OpenRouter's
+ * errors: 400 unknown model or variant, 404 no endpoint (with the reason), 503 no provider configured.
  * https://openrouter.ai/docs/guides/routing/provider-selection
  */
 export function selectCandidates(options: {
@@ -47,12 +50,13 @@ export function selectCandidates(options: {
   const unconfigured = new Set<string>();
   let anyModelKnown = false;
 
-  for (const requested of options.models) {
-    const resolved = options.snapshot.resolve(requested);
-    if (resolved === undefined) {
-      reasons.push(`${requested} is not a valid model ID`);
+  for (const [modelIndex, requested] of options.models.entries()) {
+    const found = resolveRequestedModel(options.snapshot, requested);
+    if ("problem" in found) {
+      reasons.push(found.problem);
       continue;
     }
+    const { resolved } = found;
     anyModelKnown = true;
     let endpoints = resolved.endpoints;
     if (preferences.only !== undefined) endpoints = endpoints.filter((endpoint) => preferences.only?.includes(endpoint.providerSlug));
@@ -91,23 +95,14 @@ export function selectCandidates(options: {
       reasons.push(`No provider is configured for ${requested}: set ${needed.join(" or ")}`);
       continue;
     }
-    const order = preferences.order ?? [];
-    const rank = (endpoint: SnapshotEndpoint): number => {
-      const index = order.indexOf(endpoint.providerSlug);
-      return index < 0 ? order.length : index;
-    };
-    configured.sort((a, b) => {
-      const byOrder = rank(a) - rank(b);
-      if (byOrder !== 0) return byOrder;
-      const byHealth = Number(a.status < 0) - Number(b.status < 0);
-      if (byHealth !== 0) return byHealth;
-      const byPrice = totalPrice(a) - totalPrice(b);
-      return byPrice < 0n ? -1 : byPrice > 0n ? 1 : a.id - b.id;
-    });
-    for (const endpoint of configured) candidates.push({ endpoint, model: resolved.model, listedId: resolved.listedId });
+    for (const endpoint of configured) {
+      const candidate: RouteCandidate = { endpoint, model: resolved.model, listedId: resolved.listedId, modelIndex };
+      if (found.sortBy !== undefined) candidate.variantSort = found.sortBy;
+      candidates.push(candidate);
+    }
   }
 
-  if (candidates.length > 0) return preferences.allowFallbacks ? candidates : candidates.slice(0, 1);
+  if (candidates.length > 0) return candidates;
   if (!anyModelKnown) throw invalidRequest(reasons.join("; "), "model", { error_type: "model_not_found" });
   if (unconfigured.size > 0 && reasons.every((reason) => reason.startsWith("No provider is configured"))) {
     const variables = [...unconfigured].map((slug) => options.configurationVariable(slug)).filter((variable) => variable !== undefined);

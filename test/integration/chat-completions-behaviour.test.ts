@@ -36,7 +36,9 @@ beforeAll(async () => {
       GROQ_API_KEY: SIMULATOR_KEYS.openai,
       GROQ_BASE_URL: `${providers.openai.url}/v1`,
     },
-    config: { STREAM_KEEPALIVE_MS: "100" },
+    // The dead DeepInfra endpoint fails on every request that tries it; the breaker is kept closed here so those
+    // failures do not change which endpoints the tests below see (routing-*.test.ts covers the breaker).
+    config: { STREAM_KEEPALIVE_MS: "100", BREAKER_MIN_ATTEMPTS: "1000" },
   });
   key = await createFundedKey(gateway, { usd: "50" });
 });
@@ -148,7 +150,8 @@ describe("files and audio", () => {
 
 describe("routing", () => {
   it("fails over to the next endpoint when the first cannot be reached, and records both attempts", async () => {
-    const response = await postJson(url(CHAT), { model: LLAMA, messages: [{ role: "user", content: "hi" }] }, key.apiKey);
+    // Sorted by price, DeepInfra (cheapest, dead) is tried first whatever the earlier requests taught the router.
+    const response = await postJson(url(CHAT), { model: LLAMA, messages: [{ role: "user", content: "hi" }], provider: { sort: "price" } }, key.apiKey);
     const body = (await response.json()) as { id: string; provider: string; model: string };
     expect(response.status).toBe(200);
     expect(body.provider).toBe("Groq");

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import { listedIdOf, toEndpointVariant } from "../../catalog/catalog-snapshot.js";
 import { endpointPricing } from "../../catalog/model-query.js";
 import type { EndpointRow } from "../../db/schema/index.js";
 import { ModelVariant, toModelVariant } from "./model-variant.enum.js";
@@ -37,6 +38,9 @@ export class Endpoint {
   @Field(() => Int, { description: "0 when serving; negative when degraded or down (OpenRouter's convention)." })
   status!: number;
 
+  /** For the `stats` field resolver. */
+  endpointId!: number;
+
   /** For the `provider` field resolver. */
   providerSlug!: string;
 
@@ -56,7 +60,8 @@ export class Endpoint {
       supportedParameters: row.supportedParameters,
       status: row.status,
       providerSlug: row.providerSlug,
-      listedId: variant === ModelVariant.FREE ? `${row.modelId}:free` : row.modelId,
+      endpointId: row.id,
+      listedId: listedIdOf(row.modelId, toEndpointVariant(row.variant)),
     });
   }
 }

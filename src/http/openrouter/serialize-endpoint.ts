@@ -1,4 +1,6 @@
 import type { ResolvedModel, SnapshotEndpoint } from "../../catalog/catalog-snapshot.js";
+import type { EndpointStats } from "../../routing/health/endpoint-health.js";
+import type { Percentiles } from "../../routing/health/log-histogram.js";
 import type { OpenRouterArchitecture } from "./serialize-model.js";
 import { listingName, serializeArchitecture, unixSeconds } from "./serialize-model.js";
 import type { OpenRouterPricing } from "./serialize-pricing.js";
@@ -18,13 +20,13 @@ export interface OpenRouterEndpoint {
   max_prompt_tokens: number | null;
   supported_parameters: string[];
   status: number;
-  uptime_last_5m: null;
-  uptime_last_30m: null;
-  uptime_last_1d: null;
+  uptime_last_5m: number | null;
+  uptime_last_30m: number | null;
+  uptime_last_1d: number | null;
   supports_implicit_caching: boolean;
   supports_tool_choice: ToolChoiceSupport;
-  latency_last_30m: null;
-  throughput_last_30m: null;
+  latency_last_30m: Percentiles | null;
+  throughput_last_30m: Percentiles | null;
 }
 
 /** Which `tool_choice` values the endpoint honours, as OpenRouter's SDK requires on every endpoint. */
@@ -65,7 +67,7 @@ export function compareEndpoints(a: SnapshotEndpoint, b: SnapshotEndpoint): numb
   return a.providerSlug.localeCompare(b.providerSlug);
 }
 
-function serializeEndpoint(resolved: ResolvedModel, endpoint: SnapshotEndpoint): OpenRouterEndpoint {
+function serializeEndpoint(resolved: ResolvedModel, endpoint: SnapshotEndpoint, stats: EndpointStats): OpenRouterEndpoint {
   const { model } = resolved;
   return {
     name: `${endpoint.providerName} | ${resolved.listedId}`,
@@ -80,21 +82,24 @@ function serializeEndpoint(resolved: ResolvedModel, endpoint: SnapshotEndpoint):
     max_prompt_tokens: endpoint.maxPromptTokens,
     supported_parameters: [...endpoint.supportedParameters],
     status: endpoint.status,
-    // No traffic statistics yet: OpenRouter too answers null to callers it does not show them to.
-    uptime_last_5m: null,
-    uptime_last_30m: null,
-    uptime_last_1d: null,
+    // Live figures from this gateway's traffic (all instances' with Redis); null until an endpoint had any.
+    uptime_last_5m: stats.uptimeLast5m,
+    uptime_last_30m: stats.uptimeLast30m,
+    uptime_last_1d: stats.uptimeLast1d,
     // A cache-read price without a cache-write price is a provider that caches on its own (OpenAI, DeepSeek,
     // Gemini); providers that bill writes (Anthropic) need explicit cache_control breakpoints.
     supports_implicit_caching: endpoint.pricing.inputCacheRead > 0n && endpoint.pricing.inputCacheWrite === 0n,
     supports_tool_choice: toolChoiceSupport(endpoint.supportedParameters),
-    latency_last_30m: null,
-    throughput_last_30m: null,
+    latency_last_30m: stats.latencyLast30m,
+    throughput_last_30m: stats.throughputLast30m,
   };
 }
 
-/** A resolved model id (`author/slug` or `author/slug:free`) with its endpoints, in OpenRouter's shape. */
-export function serializeModelEndpoints(resolved: ResolvedModel): OpenRouterModelEndpoints {
+/**
+ * A resolved model id (`author/slug` or `author/slug:<variant>`) with its endpoints, in OpenRouter's shape;
+ * `statsOf` gives each endpoint's live health figures.
+ */
+export function serializeModelEndpoints(resolved: ResolvedModel, statsOf: (endpointId: number) => EndpointStats): OpenRouterModelEndpoints {
   const { model } = resolved;
   return {
     id: resolved.listedId,
@@ -102,6 +107,6 @@ export function serializeModelEndpoints(resolved: ResolvedModel): OpenRouterMode
     created: unixSeconds(model.releasedAt),
     description: model.description,
     architecture: serializeArchitecture(model),
-    endpoints: [...resolved.endpoints].sort(compareEndpoints).map((endpoint) => serializeEndpoint(resolved, endpoint)),
+    endpoints: [...resolved.endpoints].sort(compareEndpoints).map((endpoint) => serializeEndpoint(resolved, endpoint, statsOf(endpoint.id))),
   };
 }

@@ -69,9 +69,9 @@ export function unixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The display name of a listing: OpenRouter marks free variants with a ` (free)` suffix. */
+/** The display name of a listing: OpenRouter marks variants with a suffix such as ` (free)` or ` (thinking)`. */
 export function listingName(model: ModelRow, variant: ModelListing["variant"]): string {
-  return variant === "free" ? `${model.name} (free)` : model.name;
+  return variant === "standard" ? model.name : `${model.name} (${variant})`;
 }
 
 /** The path of the listing's endpoints route, as OpenRouter's `links.details`. */
