@@ -12,6 +12,8 @@ import { buildGatewaySchema } from "../graphql/schema.js";
 import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+import { createRedisPubSub } from "../pubsub/redis-pub-sub.js";
+import { createAccountEventPublisher } from "../events/account-events.js";
 import { createCompletionService } from "../completions/completion-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
 import { createLeaseBilling } from "../completions/lease-billing.js";
@@ -58,7 +60,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   await database.migrate();
   if (config.SEED_CATALOG) await seedCatalogIfEmpty(database.db, config.CATALOG_FILE);
-  const pubSub = createInProcessPubSub();
+  // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
+  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
+  // Events reach subscribers on every instance through Redis; without it, on this instance only.
+  const pubSub =
+    redis === undefined
+      ? createInProcessPubSub()
+      : createRedisPubSub({ publisher: redis, subscriber: redis.duplicate({ connectionName: "llm-gateway-pubsub", commandTimeout: undefined }), channelPrefix: config.PUBSUB_CHANNEL_PREFIX, logger });
   const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
   const dispatcher = createUpstreamDispatcher({
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -67,11 +75,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db, flushMs: config.GENERATION_FLUSH_MS, logger });
-  // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
-  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
-  const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config });
+  const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config, pubSub, logger });
+  const accountEvents = createAccountEventPublisher(pubSub);
   const billing = createLeaseBilling({
     ledger: tenancy.ledger,
     strict: createLedgerBilling(tenancy.ledger),
@@ -89,6 +96,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
     durability: config.BILLING_DURABILITY,
+    events: accountEvents,
     logger,
   });
   const services: GatewayServices = {
@@ -110,6 +118,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     limits,
     rateLimitSettings,
   };
+  await tenancy.keyChanges?.start();
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });
   try {
@@ -148,9 +157,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await billing.close?.();
         await generations.close();
         await limits.close();
+        await pubSub.close();
         await redis?.quit().catch(() => redis.disconnect());
         await dispatcher.close();
-        await pubSub.close();
         await database.close();
       })();
       return closing;

@@ -33,6 +33,8 @@ export async function startTestGateway(
     REDIS_URL: process.env.REDIS_URL,
     // Each test gateway counts in its own Redis namespace, so files running side by side never share limits.
     RATE_LIMIT_KEY_PREFIX: `gw:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
+    // ... and publishes on its own channels, so no test hears another's events.
+    PUBSUB_CHANNEL_PREFIX: `gw:test:ps:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
     ...options.config,
   });
   const gateway = await startGateway({ config, database: database.handle, env: options.env ?? {}, logDestination: options.logDestination });
