@@ -26,6 +26,8 @@ import { createKeyService } from "./key-service.js";
 import type { KeyChangeBus } from "./key-change-bus.js";
 import { createKeyChangeBus } from "./key-change-bus.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
+import type { LimitPeriodWatcher } from "../billing/limit-period-watcher.js";
+import { createLimitPeriodWatcher } from "../billing/limit-period-watcher.js";
 import { NO_ACCOUNT_EVENTS, createAccountEventPublisher } from "../events/account-events.js";
 
 /** Accounts, keys, authentication and every billing service, wired together once per process. */
@@ -39,6 +41,8 @@ export interface AccountServices {
   autoTopUp: AutoTopUpService;
   paymentProvider: PaymentProvider;
   sweeper: BillingSweeper;
+  /** Announces key limits starting over at UTC midnight, Monday and the 1st (to this instance's subscribers). */
+  limitPeriods: LimitPeriodWatcher;
   /** Key and account changes told to every instance (only when built with a PubSub). */
   keyChanges?: KeyChangeBus;
 }
@@ -98,6 +102,7 @@ export function createAccountServices(options: {
     autoTopUp,
     paymentProvider,
     ...(keyChanges === undefined ? {} : { keyChanges }),
+    limitPeriods: createLimitPeriodWatcher({ db, clock, events, ...(options.logger === undefined ? {} : { logger: options.logger }) }),
     sweeper: createBillingSweeper({ ledger, autoTopUp, intervalMs: config.BILLING_SWEEP_MS, renewEveryMs: reservationRenewMs(config), logger: options.logger }),
   };
 }

@@ -12,7 +12,7 @@ import { buildGatewaySchema } from "../graphql/schema.js";
 import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
-import { createRedisPubSub } from "../pubsub/redis-pub-sub.js";
+import { createRedisPubSub, subscriberConnection } from "../pubsub/redis-pub-sub.js";
 import { createAccountEventPublisher } from "../events/account-events.js";
 import { createCompletionService } from "../completions/completion-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
@@ -66,7 +66,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const pubSub =
     redis === undefined
       ? createInProcessPubSub()
-      : createRedisPubSub({ publisher: redis, subscriber: redis.duplicate({ connectionName: "llm-gateway-pubsub", commandTimeout: undefined }), channelPrefix: config.PUBSUB_CHANNEL_PREFIX, logger });
+      : createRedisPubSub({ publisher: redis, subscriber: subscriberConnection(redis), channelPrefix: config.PUBSUB_CHANNEL_PREFIX, logger });
   const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
   const dispatcher = createUpstreamDispatcher({
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -112,6 +112,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     credits: tenancy.credits,
     autoTopUp: tenancy.autoTopUp,
     paymentProvider: tenancy.paymentProvider,
+    limitPeriods: tenancy.limitPeriods,
     providers,
     completions,
     generations,
@@ -134,6 +135,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
   catalog.start();
   tenancy.sweeper.start();
+  tenancy.limitPeriods.start();
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A CLI started while this runs finds the address here and administers through the admin API.
@@ -149,6 +151,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       closing ??= (async () => {
         catalog.stop();
         await tenancy.sweeper.stop();
+        tenancy.limitPeriods.stop();
         await webSockets.close();
         // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -13,10 +13,22 @@ import { decodePayload, encodePayload } from "./pubsub-codec.js";
  * in-process fan-out. Channels are `<channelPrefix><topic key>`, so gateways (or test runs) sharing one Redis
  * stay apart by prefix.
  */
+/**
+ * The receiving connection, a copy of the command connection's settings. Without the ready check: ioredis's
+ * check sends INFO, which a connection already subscribed (the first SUBSCRIBE can go out before it) refuses.
+ * No command timeout either: a subscribed connection waits for messages, not replies.
+ */
+export function subscriberConnection(publisher: Redis): Redis {
+  return publisher.duplicate({ connectionName: "llm-gateway-pubsub", enableReadyCheck: false, commandTimeout: undefined, enableAutoPipelining: false });
+}
+
 export function createRedisPubSub(options: {
   /** The connection PUBLISH goes through (the gateway's shared one). */
   publisher: Redis;
-  /** A connection only for SUBSCRIBE (`publisher.duplicate()`); closed with this PubSub. */
+  /**
+   * A connection only for SUBSCRIBE (see {@link subscriberConnection}); closed with this PubSub. It
+   * resubscribes by itself after a reconnection.
+   */
   subscriber: Redis;
   channelPrefix: string;
   logger?: FastifyBaseLogger;
@@ -30,6 +42,7 @@ export function createRedisPubSub(options: {
       subscriber.unsubscribe(channelPrefix + key).catch((error: unknown) => logger?.warn({ err: error, key }, "redis unsubscribe failed"));
     },
   });
+  subscriber.on("error", (error: Error) => logger?.warn({ err: error }, "redis pub/sub connection error"));
   subscriber.on("message", (channel: string, message: string) => {
     if (!channel.startsWith(channelPrefix)) return;
     let value: unknown;
@@ -52,7 +65,8 @@ export function createRedisPubSub(options: {
     listen: (topic, dynamicId) => local.listen(topicKey(topic, dynamicId)),
     close: async () => {
       await local.close();
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      // Nothing to flush on a subscribed connection: close it outright.
+      subscriber.disconnect();
     },
   };
 }
