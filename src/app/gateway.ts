@@ -133,7 +133,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw error;
   }
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
-  catalog.start();
+  await catalog.start();
   tenancy.sweeper.start();
   tenancy.limitPeriods.start();
   const port = (app.server.address() as AddressInfo).port;

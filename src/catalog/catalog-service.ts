@@ -27,8 +27,8 @@ export interface CatalogService {
   snapshot(): CatalogSnapshot;
   /** Reloads when the stored revision moved; true when it did. */
   refresh(): Promise<boolean>;
-  /** Starts polling the stored revision, and listening to other instances' changes. */
-  start(): void;
+  /** Starts polling the stored revision, and listening to other instances' changes; resolves once it listens. */
+  start(): Promise<void>;
   stop(): void;
 }
 
@@ -59,8 +59,11 @@ export async function createCatalogService(options: {
   }
 
   /** Reloads when another instance says the catalog moved past what this one serves; ends when the PubSub closes. */
-  async function listenToOtherInstances(): Promise<void> {
-    for await (const message of options.pubSub.subscribe(CATALOG_CHANGED_TOPIC)) {
+  async function listenToOtherInstances(changes: AsyncIterator<unknown>): Promise<void> {
+    for (;;) {
+      const next = await changes.next();
+      if (next.done === true) return;
+      const message = next.value;
       const revision = typeof message === "object" && message !== null ? (message as { revision?: unknown }).revision : undefined;
       if (typeof revision === "number" && revision <= current.revision) continue;
       await refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
@@ -78,13 +81,14 @@ export async function createCatalogService(options: {
   return {
     snapshot: () => current,
     refresh,
-    start() {
+    async start() {
       if (timer !== undefined) return;
-      void listenToOtherInstances();
       timer = setInterval(() => {
         refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
       }, options.pollMs);
       timer.unref();
+      const changes = await options.pubSub.listen(CATALOG_CHANGED_TOPIC);
+      void listenToOtherInstances(changes);
     },
     stop() {
       if (timer !== undefined) clearInterval(timer);
