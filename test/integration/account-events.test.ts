@@ -166,6 +166,19 @@ describe("accountEvents", () => {
     expect(nameless[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
+  it("ends the subscriptions of a key when it is disabled (REST)", async () => {
+    const second = await gateway.services.keys.create(TEST_OPERATOR, { accountId: bob.accountId, name: "to disable" });
+    const doomed = await subscribe(second.plaintext);
+    const response = await fetch(`${gateway.url}/api/v1/keys/${second.key.hash}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${MANAGEMENT_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(response.status).toBe(200);
+    await doomed.ended;
+    expect(doomed.events.map((event) => event.__typename)).toEqual(["BalanceChanged"]);
+  });
+
   it("ends the subscriptions of a key when it is deleted (REST), and only those", async () => {
     const second = await gateway.services.keys.create(TEST_OPERATOR, { accountId: bob.accountId, name: "to delete" });
     const doomed = await subscribe(second.plaintext);
