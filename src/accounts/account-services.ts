@@ -23,6 +23,12 @@ import type { Authenticator } from "./authenticator.js";
 import { createAuthenticator } from "./authenticator.js";
 import type { KeyService } from "./key-service.js";
 import { createKeyService } from "./key-service.js";
+import type { KeyChangeBus } from "./key-change-bus.js";
+import { createKeyChangeBus } from "./key-change-bus.js";
+import type { PubSub } from "../pubsub/pub-sub.js";
+import type { LimitPeriodWatcher } from "../billing/limit-period-watcher.js";
+import { createLimitPeriodWatcher } from "../billing/limit-period-watcher.js";
+import { NO_ACCOUNT_EVENTS, createAccountEventPublisher } from "../events/account-events.js";
 
 /** Accounts, keys, authentication and every billing service, wired together once per process. */
 export interface AccountServices {
@@ -35,6 +41,10 @@ export interface AccountServices {
   autoTopUp: AutoTopUpService;
   paymentProvider: PaymentProvider;
   sweeper: BillingSweeper;
+  /** Announces key limits starting over at UTC midnight, Monday and the 1st (to this instance's subscribers). */
+  limitPeriods: LimitPeriodWatcher;
+  /** Key and account changes told to every instance (only when built with a PubSub). */
+  keyChanges?: KeyChangeBus;
 }
 
 /**
@@ -49,6 +59,8 @@ export function createAccountServices(options: {
   clock?: Clock;
   paymentProvider?: PaymentProvider;
   logger?: FastifyBaseLogger;
+  /** Where account events, key and account changes are published (the gateway's); without it, nowhere (the CLI). */
+  pubSub?: PubSub;
 }): AccountServices {
   const { db, config } = options;
   const clock = options.clock ?? systemClock;
@@ -59,6 +71,8 @@ export function createAccountServices(options: {
     tiers: config.VOLUME_DISCOUNT_TIERS,
   });
   const authenticator = createAuthenticator({ db, clock, managementKey: config.MANAGEMENT_KEY, cacheTtlMs: config.KEY_CACHE_TTL_MS });
+  const events = options.pubSub === undefined ? NO_ACCOUNT_EVENTS : createAccountEventPublisher(options.pubSub);
+  const keyChanges = options.pubSub === undefined ? undefined : createKeyChangeBus({ pubSub: options.pubSub, authenticator, events, logger: options.logger });
   const autoTopUp = createAutoTopUpService({
     db,
     clock,
@@ -67,6 +81,7 @@ export function createAccountServices(options: {
     maxFailures: config.AUTO_TOP_UP_MAX_FAILURES,
     retryBaseMs: config.AUTO_TOP_UP_RETRY_BASE_MS,
     logger: options.logger,
+    events,
   });
   const ledger = createLedgerService({
     db,
@@ -75,16 +90,19 @@ export function createAccountServices(options: {
     reservationTtlMs: config.RESERVATION_TTL_MS,
     maxTopUpFailures: config.AUTO_TOP_UP_MAX_FAILURES,
     onTopUpClaimed: (accountId) => void autoTopUp.runClaimed(accountId),
+    events,
   });
   return {
     authenticator,
-    accounts: createAccountService({ db, onAccountChanged: (accountId) => authenticator.invalidateAccount(accountId) }),
-    keys: createKeyService({ db, clock, onKeyChanged: (hash) => authenticator.invalidate(hash) }),
+    accounts: createAccountService({ db, onAccountChanged: (accountId) => (keyChanges === undefined ? authenticator.invalidateAccount(accountId) : keyChanges.accountChanged(accountId)) }),
+    keys: createKeyService({ db, clock, onKeyChanged: (change) => (keyChanges === undefined ? authenticator.invalidate(change.hash) : keyChanges.keyChanged(change)) }),
     ledger,
     ledgerQueries: createLedgerQueries({ db }),
-    credits: createCreditService({ db, clock, paymentProvider, feeSchedule }),
+    credits: createCreditService({ db, clock, paymentProvider, feeSchedule, events }),
     autoTopUp,
     paymentProvider,
+    ...(keyChanges === undefined ? {} : { keyChanges }),
+    limitPeriods: createLimitPeriodWatcher({ db, clock, events, ...(options.logger === undefined ? {} : { logger: options.logger }) }),
     sweeper: createBillingSweeper({ ledger, autoTopUp, intervalMs: config.BILLING_SWEEP_MS, renewEveryMs: reservationRenewMs(config), logger: options.logger }),
   };
 }

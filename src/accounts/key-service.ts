@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { Principal } from "../auth/principal.js";
 import type { Clock } from "../billing/clock.js";
+import type { Amount } from "../billing/money.js";
 import { currentSpend, limitRemaining } from "../billing/key-spend-figures.js";
 import { nextLimitReset, periodStarts } from "../billing/limit-periods.js";
 import { GatewayError, invalidRequest, notFound } from "../core/errors.js";
@@ -40,8 +41,23 @@ export interface KeyService {
 export interface KeyServiceOptions {
   db: Database;
   clock: Clock;
-  /** Called after a key changed or was deleted, so the local authentication cache forgets it at once. */
-  onKeyChanged?: (hash: string) => void;
+  /**
+   * Called after a key changed or was deleted: the local authentication cache forgets it at once, and the
+   * change is told to the other instances and to the key's open subscriptions.
+   */
+  onKeyChanged?: (change: KeyChange) => void;
+}
+
+/** What changed about a key, as other instances and subscriptions need to hear it. */
+export interface KeyChange {
+  hash: string;
+  accountId: string | null;
+  /** Deleted or disabled: the key opens no new operation, and its open subscriptions end. */
+  revoked: boolean;
+  /** The operator changed the key's spend limit or its reset period: it counts against the new one. */
+  limitChanged: boolean;
+  spendLimit: Amount | null;
+  limitReset: "daily" | "weekly" | "monthly" | null;
 }
 
 const MAX_NAME = 200;
@@ -187,8 +203,16 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
       if (patch.includeByokInLimit !== undefined) values.includeByokInLimit = patch.includeByokInLimit;
       if (patch.expiresAt !== undefined) values.expiresAt = patch.expiresAt;
       await db.update(apiKeys).set(values).where(and(eq(apiKeys.hash, existing.hash), isNull(apiKeys.deletedAt)));
-      options.onKeyChanged?.(existing.hash);
-      return findVisible(principal, existing.hash);
+      const updated = await findVisible(principal, existing.hash);
+      options.onKeyChanged?.({
+        hash: existing.hash,
+        accountId: existing.accountId,
+        revoked: updated.disabled,
+        limitChanged: patch.spendLimit !== undefined || patch.limitReset !== undefined,
+        spendLimit: updated.spendLimit,
+        limitReset: updated.limitReset,
+      });
+      return updated;
     },
 
     async delete(principal, hash) {
@@ -199,7 +223,7 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
         .update(apiKeys)
         .set({ deletedAt: now, updatedAt: now })
         .where(and(eq(apiKeys.hash, existing.hash), isNull(apiKeys.deletedAt)));
-      options.onKeyChanged?.(existing.hash);
+      options.onKeyChanged?.({ hash: existing.hash, accountId: existing.accountId, revoked: true, limitChanged: false, spendLimit: existing.spendLimit, limitReset: existing.limitReset });
     },
 
     async loadByAccount(accountIds) {

@@ -12,6 +12,8 @@ import { buildGatewaySchema } from "../graphql/schema.js";
 import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
+import { createRedisPubSub, subscriberConnection } from "../pubsub/redis-pub-sub.js";
+import { createAccountEventPublisher } from "../events/account-events.js";
 import { createCompletionService } from "../completions/completion-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
 import { createLeaseBilling } from "../completions/lease-billing.js";
@@ -64,7 +66,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   await database.migrate();
   if (config.SEED_CATALOG) await seedCatalogIfEmpty(database.db, config.CATALOG_FILE);
-  const pubSub = createInProcessPubSub();
+  // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
+  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
+  // Events reach subscribers on every instance through Redis; without it, on this instance only.
+  const pubSub =
+    redis === undefined
+      ? createInProcessPubSub()
+      : createRedisPubSub({ publisher: redis, subscriber: subscriberConnection(redis), channelPrefix: config.PUBSUB_CHANNEL_PREFIX, logger });
   const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
   const dispatcher = createUpstreamDispatcher({
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -73,11 +81,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db, flushMs: config.GENERATION_FLUSH_MS, logger });
-  // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
-  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
-  const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config });
+  const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config, pubSub, logger });
+  const accountEvents = createAccountEventPublisher(pubSub);
   const billing = createLeaseBilling({
     ledger: tenancy.ledger,
     strict: createLedgerBilling(tenancy.ledger),
@@ -113,6 +120,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
     recorder: generations,
     durability: config.BILLING_DURABILITY,
+    events: accountEvents,
     logger,
   });
   const services: GatewayServices = {
@@ -128,6 +136,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     credits: tenancy.credits,
     autoTopUp: tenancy.autoTopUp,
     paymentProvider: tenancy.paymentProvider,
+    limitPeriods: tenancy.limitPeriods,
     providers,
     completions,
     health,
@@ -135,6 +144,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     limits,
     rateLimitSettings,
   };
+  await tenancy.keyChanges?.start();
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });
   try {
@@ -148,8 +158,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw error;
   }
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
-  catalog.start();
+  await catalog.start();
   tenancy.sweeper.start();
+  tenancy.limitPeriods.start();
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A CLI started while this runs finds the address here and administers through the admin API.
@@ -165,6 +176,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       closing ??= (async () => {
         catalog.stop();
         await tenancy.sweeper.stop();
+        tenancy.limitPeriods.stop();
         await webSockets.close();
         // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
@@ -174,9 +186,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await generations.close();
         await limits.close();
         await health.close();
+        await pubSub.close();
         await redis?.quit().catch(() => redis.disconnect());
         await dispatcher.close();
-        await pubSub.close();
         await database.close();
       })();
       return closing;

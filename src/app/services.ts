@@ -14,7 +14,7 @@ import type { EndpointHealth } from "../routing/health/endpoint-health.js";
 /** The account and billing services the faces use, as `createAccountServices` builds them (see its file). */
 export type TenancyServices = Pick<
   AccountServices,
-  "accounts" | "keys" | "ledger" | "ledgerQueries" | "credits" | "autoTopUp" | "paymentProvider"
+  "accounts" | "keys" | "ledger" | "ledgerQueries" | "credits" | "autoTopUp" | "paymentProvider" | "limitPeriods"
 >;
 
 /**

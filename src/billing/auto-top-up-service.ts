@@ -17,6 +17,7 @@ import type { FeeSchedule, PlatformFee } from "./platform-fee.js";
 import { computePlatformFee, recordedPlatformFee } from "./platform-fee.js";
 import { queryRows } from "./sql-rows.js";
 import { recordSucceededPayment } from "./record-payment.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
 
 /**
  * Auto top-up: when a settlement leaves an account's balance below its threshold, buy the configured amount
@@ -64,6 +65,8 @@ export interface AutoTopUpServiceOptions {
   /** A claim older than this is considered abandoned (its instance died mid-payment). */
   staleClaimMs?: number;
   logger?: Pick<FastifyBaseLogger, "warn" | "error">;
+  /** Where a booked top-up is announced (`credits_added` as a purchase, then `balance_changed`). */
+  events?: AccountEventPublisher;
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
@@ -151,8 +154,8 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
         description: `Auto top-up: $${formatUsd(payment.credits)} of credits`,
       });
       const now = new Date(clock.now());
-      await db.transaction(async (tx) => {
-        await recordSucceededPayment(tx, {
+      const booked = await db.transaction(async (tx) => {
+        const recorded = await recordSucceededPayment(tx, {
           paymentId: payment.id,
           accountId,
           kind: "auto_top_up",
@@ -166,7 +169,10 @@ export function createAutoTopUpService(options: AutoTopUpServiceOptions): AutoTo
           .update(autoTopUps)
           .set({ claimedAt: null, failures: 0, nextAttemptAt: null, lastError: null, updatedAt: now })
           .where(eq(autoTopUps.accountId, accountId));
+        return recorded;
       });
+      options.events?.publish({ type: "credits_added", accountId, source: "purchase", credits: payment.credits, balance: booked.balance, paymentId: payment.id });
+      options.events?.publish({ type: "balance_changed", accountId, cause: "credits", balance: booked.balance });
     } catch (error) {
       const message = error instanceof PaymentDeclinedError ? error.message : error instanceof Error ? error.message : String(error);
       const now = clock.now();

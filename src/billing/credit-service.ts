@@ -15,6 +15,8 @@ import { PaymentDeclinedError } from "./payment-provider.js";
 import type { FeeSchedule, PlatformFee } from "./platform-fee.js";
 import { computePlatformFee } from "./platform-fee.js";
 import { recordSucceededPayment } from "./record-payment.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
+import { NO_ACCOUNT_EVENTS } from "../events/account-events.js";
 
 /**
  * Money coming in and going out other than usage: purchases through the payment provider (with the platform
@@ -55,6 +57,8 @@ export interface CreditServiceOptions {
   clock: Clock;
   paymentProvider: PaymentProvider;
   feeSchedule: FeeSchedule;
+  /** Where `credits_added` and `balance_changed` account events go once the money is booked. */
+  events?: AccountEventPublisher;
 }
 
 function checkCredits(credits: Amount, field: string): void {
@@ -64,6 +68,15 @@ function checkCredits(credits: Amount, field: string): void {
 
 export function createCreditService(options: CreditServiceOptions): CreditService {
   const { db, clock } = options;
+  const events = options.events ?? NO_ACCOUNT_EVENTS;
+
+  /** Announces a committed balance change, and credits that came in, to the account's subscribers. */
+  function announce(change: { accountId: string; balance: Amount; added?: { source: "purchase" | "grant"; credits: Amount; paymentId: string | null } }): void {
+    if (change.added !== undefined) {
+      events.publish({ type: "credits_added", accountId: change.accountId, balance: change.balance, ...change.added });
+    }
+    events.publish({ type: "balance_changed", accountId: change.accountId, cause: "credits", balance: change.balance });
+  }
 
   async function assertAccountExists(accountId: string): Promise<void> {
     if (!isAccountId(accountId)) throw notFound("Account not found");
@@ -88,7 +101,7 @@ export function createCreditService(options: CreditServiceOptions): CreditServic
     purchasedDelta?: Amount;
   }): Promise<BalanceChange> {
     const now = new Date(clock.now());
-    return db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx): Promise<BalanceChange> => {
       const outflow = input.amount < 0n;
       const [updated] = await tx
         .update(creditBalances)
@@ -121,6 +134,12 @@ export function createCreditService(options: CreditServiceOptions): CreditServic
         .returning({ id: ledgerEntries.id });
       return { accountId: input.accountId, balance: updated.balance, ledgerEntryIds: entry === undefined ? [] : [String(entry.id)] };
     });
+    announce({
+      accountId: input.accountId,
+      balance: result.balance,
+      ...(input.type === "grant" ? { added: { source: "grant" as const, credits: input.amount, paymentId: null } } : {}),
+    });
+    return result;
   }
 
   return {
@@ -170,6 +189,7 @@ export function createCreditService(options: CreditServiceOptions): CreditServic
           now,
         }),
       );
+      announce({ accountId, balance: booked.balance, added: { source: "purchase", credits: input.credits, paymentId: payment.id } });
       return {
         payment: { ...payment, status: "succeeded", providerPaymentId, updatedAt: now },
         fee,

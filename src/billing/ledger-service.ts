@@ -22,6 +22,8 @@ import { isUniqueViolation } from "../db/sql-errors.js";
 import type { HeldReservation } from "./held-reservations.js";
 import { HeldReservations } from "./held-reservations.js";
 import { queryRows, toAmount, toAmountOrNull } from "./sql-rows.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
+import { NO_ACCOUNT_EVENTS } from "../events/account-events.js";
 
 /**
  * The ledger service: the money side of every model call. The completions pipeline uses it in three steps:
@@ -163,6 +165,8 @@ export interface LedgerServiceOptions {
   maxTopUpFailures: number;
   /** Called (not awaited) when a settlement claimed the account's auto top-up. */
   onTopUpClaimed?: (accountId: string) => void;
+  /** Where balance changes and key limits reached are announced (`balance_changed`, `key_limit_reached`). */
+  events?: AccountEventPublisher;
 }
 
 /** Reservations renewed per statement. */
@@ -177,6 +181,11 @@ function isDeadlock(error: unknown): boolean {
     current = typeof current === "object" && "cause" in current ? (current as { cause?: unknown }).cause : undefined;
   }
   return false;
+}
+
+/** The key's reset period as the reserve statement read it. */
+function limitResetOf(value: unknown): "daily" | "weekly" | "monthly" | null {
+  return value === "daily" || value === "weekly" || value === "monthly" ? value : null;
 }
 
 async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
@@ -197,6 +206,7 @@ function figures(row: { balance: Amount; reserved: Amount; purchased: Amount; us
 export function createLedgerService(options: LedgerServiceOptions): LedgerService {
   const { db, clock } = options;
   const holdsDb = options.relaxedDb ?? db;
+  const events = options.events ?? NO_ACCOUNT_EVENTS;
   const held = new HeldReservations();
 
   async function readBalance(accountId: string): Promise<BalanceFigures | undefined> {
@@ -228,6 +238,16 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
     const spendLimit = toAmountOrNull(row.spend_limit);
     const keyLeft = spendLimit === null ? null : maxAmount(0n, spendLimit - toAmount(row.limit_usage) - toAmount(row.key_reserved));
     const limitSource: LimitSource = keyLeft !== null && keyLeft < credits ? "key_limit" : "credits";
+    if (limitSource === "key_limit" && spendLimit !== null) {
+      events.publish({
+        type: "key_limit_reached",
+        accountId: request.accountId,
+        keyHash: request.keyHash,
+        limit: spendLimit,
+        usage: toAmount(row.limit_usage) + toAmount(row.key_reserved),
+        limitReset: limitResetOf(row.limit_reset),
+      });
+    }
     const affordable = keyLeft === null ? credits : minAmount(credits, keyLeft);
     const needed = formatUsd(request.maxCost);
     const message =
@@ -328,6 +348,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       }
       const released = toAmountOrNull(row.released);
       if (Number(row.top_up_claimed ?? 0) > 0) options.onTopUpClaimed?.(reservation.accountId);
+      if (actualCost > 0n) events.publish({ type: "balance_changed", accountId: reservation.accountId, cause: "usage", balance: toAmount(row.balance) });
       return {
         ledgerEntryId: row.entry_id === null || row.entry_id === undefined ? null : String(row.entry_id),
         cost: actualCost,
@@ -361,6 +382,7 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
         if (entry.amount <= 0n) held.delete(reservation.id);
       }
       if (Number(row.top_up_claimed ?? 0) > 0) options.onTopUpClaimed?.(reservation.accountId);
+      if (total > 0n) events.publish({ type: "balance_changed", accountId: reservation.accountId, cause: "usage", balance: toAmount(row.balance) });
       return { balance: toAmount(row.balance) };
     },
 

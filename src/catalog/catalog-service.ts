@@ -8,6 +8,13 @@ import { readCatalogRevision } from "./catalog-writer.js";
 /** The subscription topic fired when the catalog changes (import, edit), on every instance. */
 export const CATALOG_UPDATED_TOPIC = "CATALOG_UPDATED";
 
+/**
+ * Instances tell each other on this topic that the catalog moved (with the revision they loaded), so the others
+ * reload at once instead of at their next poll. Each instance then fires `catalogUpdated` to its own
+ * subscribers, once, whichever way it learnt of the change.
+ */
+export const CATALOG_CHANGED_TOPIC = "CATALOG_CHANGED";
+
 /** The payload published on {@link CATALOG_UPDATED_TOPIC}. */
 export interface CatalogUpdatedEvent {
   revision: number;
@@ -20,8 +27,8 @@ export interface CatalogService {
   snapshot(): CatalogSnapshot;
   /** Reloads when the stored revision moved; true when it did. */
   refresh(): Promise<boolean>;
-  /** Starts polling the stored revision. */
-  start(): void;
+  /** Starts polling the stored revision, and listening to other instances' changes; resolves once it listens. */
+  start(): Promise<void>;
   stop(): void;
 }
 
@@ -45,9 +52,22 @@ export async function createCatalogService(options: {
     if (revision === current.revision) return false;
     current = await loadSnapshot(options.db);
     const event: CatalogUpdatedEvent = { revision: current.revision, changedAt: current.loadedAt, modelCount: current.models.size };
-    options.pubSub.publish(CATALOG_UPDATED_TOPIC, event);
+    options.pubSub.publishLocally(CATALOG_UPDATED_TOPIC, event);
+    options.pubSub.publish(CATALOG_CHANGED_TOPIC, { revision: current.revision });
     options.logger?.info({ revision: current.revision }, "catalog reloaded");
     return true;
+  }
+
+  /** Reloads when another instance says the catalog moved past what this one serves; ends when the PubSub closes. */
+  async function listenToOtherInstances(changes: AsyncIterator<unknown>): Promise<void> {
+    for (;;) {
+      const next = await changes.next();
+      if (next.done === true) return;
+      const message = next.value;
+      const revision = typeof message === "object" && message !== null ? (message as { revision?: unknown }).revision : undefined;
+      if (typeof revision === "number" && revision <= current.revision) continue;
+      await refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
+    }
   }
 
   function refresh(): Promise<boolean> {
@@ -61,12 +81,14 @@ export async function createCatalogService(options: {
   return {
     snapshot: () => current,
     refresh,
-    start() {
+    async start() {
       if (timer !== undefined) return;
       timer = setInterval(() => {
         refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
       }, options.pollMs);
       timer.unref();
+      const changes = await options.pubSub.listen(CATALOG_CHANGED_TOPIC);
+      void listenToOtherInstances(changes);
     },
     stop() {
       if (timer !== undefined) clearInterval(timer);

@@ -22,6 +22,7 @@ import type { Attempt } from "./completion-attempt.js";
 import { createGenerationSettler } from "./settle-generation.js";
 import type { BillingDurability } from "./settle-generation.js";
 import { newGenerationId } from "./generation-id.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
 
 /** Which endpoint served a generation, known as soon as an attempt succeeds. */
 export interface ServedBy {
@@ -110,6 +111,8 @@ export function createCompletionService(options: {
   recorder: GenerationRecorder;
   /** See `BillingDurability`; strict unless told otherwise. */
   durability?: BillingDurability;
+  /** Where `generation_finished` account events go once a generation's charge is accepted. */
+  events?: AccountEventPublisher;
   clock?: () => number;
   newId?: () => string;
   logger?: FastifyBaseLogger;
@@ -121,6 +124,7 @@ export function createCompletionService(options: {
     recorder: options.recorder,
     clock,
     ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const settle = settler.settle;

@@ -7,6 +7,7 @@ import type { FinishReason } from "../core/finish-reason.js";
 import type { GeneratedContent } from "../core/language-model.js";
 import type { Usage } from "../core/usage.js";
 import type { NewGenerationRow, ProviderAttempt } from "../db/schema/index.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { Attempt } from "./completion-attempt.js";
@@ -51,6 +52,8 @@ export function createGenerationSettler(deps: {
   recorder: GenerationRecorder;
   clock: () => number;
   durability?: BillingDurability;
+  /** Announces each generation to its account's subscribers once its charge is accepted. */
+  events?: AccountEventPublisher;
   logger?: FastifyBaseLogger;
 }): { settle: (input: SettleInput) => Promise<CompletionResult>; drain: () => Promise<void> } {
   const clock = deps.clock;
@@ -104,7 +107,20 @@ export function createGenerationSettler(deps: {
         : deps.billing.release(attempt.hold);
     track(
       charged
-        .then(() => input.ticket.recordTokens(tokens.prompt + tokens.completion))
+        .then(() => {
+          const accountId = input.run.principal.accountId;
+          if (accountId !== null) {
+            deps.events?.publish({
+              type: "generation_finished",
+              accountId,
+              keyHash: input.run.principal.keyHash,
+              generationId: input.servedBy.generationId,
+              model: input.servedBy.model,
+              cost,
+            });
+          }
+          return input.ticket.recordTokens(tokens.prompt + tokens.completion);
+        })
         .catch((error: unknown) => {
           deps.logger?.error({ err: error, generationId: input.servedBy.generationId, cost: formatUsd(cost) }, "settlement failed");
         }),

@@ -67,6 +67,11 @@ const configSchema = z.object({
   FREE_MODEL_REQUESTS_PER_DAY_AFTER_PURCHASE: z.coerce.number().int().min(0).default(1000),
   /** Credits purchased in total (USD, exact decimal) that raise the daily free-model quota (OpenRouter: 10). */
   FREE_MODEL_UNLOCK_PURCHASE_USD: z.string().regex(/^\d+(\.\d{1,12})?$/, "a decimal USD amount").default("10"),
+  /**
+   * Prefix of every pub/sub channel in Redis (account events, key and catalog changes). Instances that serve
+   * as one share it; gateways (or test runs) sharing a Redis but not a database must not.
+   */
+  PUBSUB_CHANNEL_PREFIX: z.string().min(1).default("gw:ps:"),
   /** Prefix of every rate-limit key in Redis; tests and co-tenants of one Redis set their own. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default("gw:rl:"),
   /** How long an instance trusts its cached per-key/per-account limit settings; an operator's change reaches every instance within it. */

@@ -13,6 +13,8 @@ const ASSETS: Record<string, { module: string; type: string }> = {
   "react-dom.production.min.js": { module: "react-dom/umd/react-dom.production.min.js", type: "text/javascript" },
   "graphiql.min.js": { module: "graphiql/graphiql.min.js", type: "text/javascript" },
   "graphiql.min.css": { module: "graphiql/graphiql.min.css", type: "text/css" },
+  // graphql-ws's browser build (global `graphqlWs`): the IDE runs subscriptions through it.
+  "graphql-ws.min.js": { module: "graphql-ws/umd/graphql-ws.min.js", type: "text/javascript" },
 };
 
 export const PLAYGROUND_ASSET_PREFIX = "/graphql/assets/";
@@ -30,6 +32,7 @@ const PAGE = `<!doctype html>
 <script src="${PLAYGROUND_ASSET_PREFIX}react.production.min.js"></script>
 <script src="${PLAYGROUND_ASSET_PREFIX}react-dom.production.min.js"></script>
 <script src="${PLAYGROUND_ASSET_PREFIX}graphiql.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PREFIX}graphql-ws.min.js"></script>
 <script>
   // The headers editor starts with a blank "Bearer " for the user to complete; until a key is typed in, the
   // header is left out rather than sent as an invalid credential.
@@ -38,7 +41,34 @@ const PAGE = `<!doctype html>
     if (/^Bearer\\s*$/i.test(headers.get("authorization") || "")) headers.delete("authorization");
     return window.fetch(input, Object.assign({}, init, { headers }));
   };
-  const fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql", fetch: withoutBlankAuthorization });
+  const httpFetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql", fetch: withoutBlankAuthorization });
+  // Subscriptions go over graphql-ws on the same path. The socket authenticates once, in connection_init, with
+  // the Authorization header of the Headers tab; a changed header opens a new socket.
+  const webSocketUrl = (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host + "/graphql";
+  let socket;
+  let socketAuthorization;
+  const socketFor = (authorization) => {
+    if (socket !== undefined && socketAuthorization === authorization) return socket;
+    if (socket !== undefined) socket.dispose();
+    socketAuthorization = authorization;
+    socket = graphqlWs.createClient({ url: webSocketUrl, lazy: true, retryAttempts: 0, connectionParams: authorization ? { Authorization: authorization } : {} });
+    return socket;
+  };
+  const authorizationOf = (headers) => {
+    const entry = Object.entries(headers || {}).find(([name]) => name.toLowerCase() === "authorization");
+    return entry === undefined || /^Bearer\\s*$/i.test(String(entry[1])) ? undefined : String(entry[1]);
+  };
+  const isSubscription = (params, opts) => {
+    const definitions = (opts && opts.documentAST && opts.documentAST.definitions) || [];
+    const operations = definitions.filter((definition) => definition.kind === "OperationDefinition");
+    const chosen = operations.find((operation) => !params.operationName || (operation.name && operation.name.value === params.operationName));
+    return chosen !== undefined ? chosen.operation === "subscription" : /^\\s*subscription\\b/m.test(params.query || "");
+  };
+  const fetcher = (params, opts) => {
+    if (!isSubscription(params, opts)) return httpFetcher(params, opts);
+    const payload = { query: params.query, variables: params.variables, operationName: params.operationName };
+    return socketFor(authorizationOf(opts && opts.headers)).iterate(payload);
+  };
   const defaultQuery = "# Set your key in the Headers tab below: {\\"Authorization\\": \\"Bearer sk-...\\"}\\n" +
     "query Models {\\n  models(first: 5, sort: PRICE_LOW_TO_HIGH) {\\n    totalCount\\n    edges { node { id name pricing { prompt completion } } }\\n  }\\n}\\n";
   ReactDOM.createRoot(document.getElementById("graphiql")).render(

@@ -2,6 +2,7 @@ import type { NonEmptyArray } from "type-graphql";
 import { AccountResolver } from "./accounts/account.resolver.js";
 import { ApiKeyResolver } from "./accounts/api-key.resolver.js";
 import { BillingResolver } from "./billing/billing.resolver.js";
+import { AccountEventsResolver } from "./events/account-events.resolver.js";
 import { ChatCompletionResolver } from "./completions/chat-completion.resolver.js";
 import { ChatCompletionSubscriptionResolver } from "./completions/chat-completion-subscription.resolver.js";
 import { CatalogUpdatedResolver } from "./catalog/catalog-updated.resolver.js";
@@ -12,4 +13,16 @@ import { RateLimitsResolver } from "./limits/rate-limits.resolver.js";
 
 /** Every resolver class of the schema; a feature folder adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [CatalogUpdatedResolver, ModelResolver, EndpointResolver, ProviderResolver, ChatCompletionResolver, ChatCompletionSubscriptionResolver, RateLimitsResolver, AccountResolver, ApiKeyResolver, BillingResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  CatalogUpdatedResolver,
+  ModelResolver,
+  EndpointResolver,
+  ProviderResolver,
+  ChatCompletionResolver,
+  ChatCompletionSubscriptionResolver,
+  RateLimitsResolver,
+  AccountResolver,
+  ApiKeyResolver,
+  BillingResolver,
+  AccountEventsResolver,
+];

@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseUsd } from "../../src/billing/money.js";
+import { TEST_OPERATOR, createFundedKey } from "../support/api-keys.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
 
@@ -10,7 +12,8 @@ import { startTestGateway } from "../support/test-gateway.js";
  * The GraphQL playground in a real browser: headless Chromium (Debian's `chromium` package, driven by
  * playwright-core) opens `GET /graphql`, the GraphiQL IDE loads from the gateway's own assets (every other
  * origin is blocked, proving it works offline), a query typed into the editor runs on the run button, and
- * its result appears in the result pane. Skipped, with the reason printed, where Chromium is not installed
+ * its result appears in the result pane, and a subscription runs over graphql-ws with the key of the Headers
+ * tab, its events replacing one another in the result pane as they arrive. Skipped, with the reason printed, where Chromium is not installed
  * (`apt-get install -y chromium`; CI installs it).
  */
 
@@ -119,5 +122,23 @@ describe.skipIf(chromiumMissing)("GraphQL playground in headless Chromium", () =
     await page.locator(".graphiql-execute-button").click();
     const request = await sent;
     expect(request.headers().authorization).toBe("Bearer sk-playground-test");
+  });
+
+  it("runs a subscription over graphql-ws with the Headers tab's key, and shows its events as they arrive", async () => {
+    const key = await createFundedKey(gateway, { usd: "3", name: "playground" });
+    await setEditor(".graphiql-editor-tool .graphiql-editor:not(.hidden)", JSON.stringify({ Authorization: `Bearer ${key.apiKey}` }));
+    await setEditor(
+      ".graphiql-query-editor",
+      "subscription Events {\n  accountEvents {\n    __typename\n    ... on BalanceChanged { cause balance }\n    ... on CreditsAdded { source credits }\n  }\n}\n",
+    );
+    await waitForOperationName("Events");
+    await page.locator(".graphiql-execute-button").click();
+    const result = page.locator(".graphiql-response");
+    // The first event is the balance when the subscription started: from then on it is live.
+    await expect.poll(async () => result.innerText(), { timeout: 15_000 }).toMatch(/"cause":\s*"SUBSCRIBED"[\s\S]*"balance":\s*"3"/);
+    await gateway.services.credits.grant(TEST_OPERATOR, { accountId: key.accountId, credits: parseUsd("1.25") });
+    await expect.poll(async () => result.innerText(), { timeout: 15_000 }).toMatch(/"(CreditsAdded|BalanceChanged)"[\s\S]*"(credits|balance)":\s*"(1\.25|4\.25)"/);
+    expect(pageErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
   });
 });

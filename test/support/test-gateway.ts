@@ -35,6 +35,8 @@ export async function startTestGateway(
     RATE_LIMIT_KEY_PREFIX: `gw:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
     // ...and keeps its endpoint health apart (cloned catalogs share endpoint ids).
     HEALTH_KEY_PREFIX: `gw:test:health:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
+    // ... and publishes on its own channels, so no test hears another's events.
+    PUBSUB_CHANNEL_PREFIX: `gw:test:ps:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
     ...options.config,
   });
   const gateway = await startGateway({ config, database: database.handle, env: options.env ?? {}, logDestination: options.logDestination });

@@ -1,0 +1,64 @@
+import type { BalanceFigures } from "../billing/ledger-service.js";
+import type { PubSub } from "../pubsub/pub-sub.js";
+import type { AccountEvent, BalanceChangedEvent } from "./account-events.js";
+import { ACCOUNT_EVENTS_TOPIC, isAccountEventOf } from "./account-events.js";
+
+/** A balance event as delivered: the figures read when it is delivered, and what moved them. */
+export interface DeliveredBalance {
+  type: "balance";
+  accountId: string;
+  /** `subscribed`: the figures when the subscription started (its first event). */
+  cause: BalanceChangedEvent["cause"] | "subscribed";
+  figures: BalanceFigures;
+}
+
+/** What a subscriber receives: every account event but the internal `key_revoked`, balances with their figures. */
+export type DeliveredAccountEvent = DeliveredBalance | Exclude<AccountEvent, BalanceChangedEvent | { type: "key_revoked" }>;
+
+/**
+ * One subscriber's stream of an account's events. It starts with the current balance, sent once the
+ * subscription is live on every instance, so a client knows from the first event on that it misses nothing.
+ * Balance events carry the figures (balance, reserved, available) as the ledger holds them when the event is
+ * delivered, read once per event; the event itself only says that they moved. Only events of `accountId`
+ * pass, whatever arrives on the topic. When `keyHash` (the subscriber's key) is deleted or disabled, the
+ * stream ends.
+ */
+export async function* accountEventStream(options: {
+  pubSub: PubSub;
+  accountId: string;
+  /** The subscriber's key: its revocation ends the stream. Null for operators' bootstrap key. */
+  keyHash: string | null;
+  balanceOf: (accountId: string) => Promise<BalanceFigures>;
+}): AsyncGenerator<DeliveredAccountEvent> {
+  const { accountId } = options;
+  const iterator = await options.pubSub.listen(ACCOUNT_EVENTS_TOPIC, accountId);
+  try {
+    yield { type: "balance", accountId, cause: "subscribed", figures: await options.balanceOf(accountId) };
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      const event = next.value;
+      if (!isAccountEventOf(event, accountId)) continue;
+      switch (event.type) {
+        case "key_revoked":
+          if (event.keyHash === options.keyHash) return;
+          break;
+        case "balance_changed":
+          yield { type: "balance", accountId, cause: event.cause, figures: await options.balanceOf(accountId) };
+          break;
+        case "key_limit_reached":
+        case "key_limit_reset":
+        case "credits_added":
+        case "generation_finished":
+          yield event;
+          break;
+        default: {
+          const unknownEvent: never = event;
+          void unknownEvent;
+        }
+      }
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
