@@ -12,8 +12,8 @@ export const ACCOUNT_CHANGED_TOPIC = "ACCOUNT_CHANGED";
 export interface KeyChangeBus {
   /** After this instance changed a key: local cache, other instances, account events (a revoked key's subscriptions end on `key_revoked`). */
   keyChanged(change: KeyChange): void;
-  /** After this instance changed an account: local cache and other instances. */
-  accountChanged(accountId: string): void;
+  /** After this instance changed an account: local cache, other instances, and (disabled) its keys' subscriptions. */
+  accountChanged(accountId: string, state: { disabled: boolean }): void;
   /** Starts hearing other instances' changes; stops when the PubSub closes. */
   start(): Promise<void>;
 }
@@ -62,9 +62,10 @@ export function createKeyChangeBus(options: { pubSub: PubSub; authenticator: Aut
         });
       }
     },
-    accountChanged(accountId) {
+    accountChanged(accountId, state) {
       authenticator.invalidateAccount(accountId);
       pubSub.publish(ACCOUNT_CHANGED_TOPIC, { accountId });
+      if (state.disabled) options.events.publish({ type: "account_disabled", accountId });
     },
     async start() {
       const [keys, accounts] = await Promise.all([pubSub.listen(KEY_CHANGED_TOPIC), pubSub.listen(ACCOUNT_CHANGED_TOPIC)]);

@@ -12,22 +12,24 @@ export interface DeliveredBalance {
   figures: BalanceFigures;
 }
 
-/** What a subscriber receives: every account event but the internal `key_revoked`, balances with their figures. */
-export type DeliveredAccountEvent = DeliveredBalance | Exclude<AccountEvent, BalanceChangedEvent | { type: "key_revoked" }>;
+/** What a subscriber receives: every account event but the internal `key_revoked` and `account_disabled`, balances with their figures. */
+export type DeliveredAccountEvent = DeliveredBalance | Exclude<AccountEvent, BalanceChangedEvent | { type: "key_revoked" } | { type: "account_disabled" }>;
 
 /**
  * One subscriber's stream of an account's events. It starts with the current balance, sent once the
  * subscription is live on every instance, so a client knows from the first event on that it misses nothing.
  * Balance events carry the figures (balance, reserved, available) as the ledger holds them when the event is
  * delivered, read once per event; the event itself only says that they moved. Only events of `accountId`
- * pass, whatever arrives on the topic. When `keyHash` (the subscriber's key) is deleted or disabled, the
- * stream ends.
+ * pass, whatever arrives on the topic. When `keyHash` (the subscriber's key) is deleted or disabled, or the
+ * account is disabled and the subscriber is one of its keys, the stream ends.
  */
 export async function* accountEventStream(options: {
   pubSub: PubSub;
   accountId: string;
   /** The subscriber's key: its revocation ends the stream. Null for operators' bootstrap key. */
   keyHash: string | null;
+  /** The subscriber is a key of the account (not an operator): disabling the account ends the stream. */
+  ownKey: boolean;
   balanceOf: (accountId: string) => Promise<BalanceFigures>;
 }): AsyncGenerator<DeliveredAccountEvent> {
   const { accountId } = options;
@@ -42,6 +44,9 @@ export async function* accountEventStream(options: {
       switch (event.type) {
         case "key_revoked":
           if (event.keyHash === options.keyHash) return;
+          break;
+        case "account_disabled":
+          if (options.ownKey) return;
           break;
         case "balance_changed":
           yield { type: "balance", accountId, cause: event.cause, figures: await options.balanceOf(accountId) };

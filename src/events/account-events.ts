@@ -11,7 +11,7 @@ import { topicKey } from "../pubsub/pub-sub.js";
  * An event is a notification, not the record: the ledger and the generation rows stay the truth. Amounts
  * are exact pico-dollars (`bigint`), as the ledger keeps them.
  */
-export type AccountEvent = BalanceChangedEvent | KeyLimitReachedEvent | KeyLimitResetEvent | CreditsAddedEvent | GenerationFinishedEvent | KeyRevokedEvent;
+export type AccountEvent = BalanceChangedEvent | KeyLimitReachedEvent | KeyLimitResetEvent | CreditsAddedEvent | GenerationFinishedEvent | KeyRevokedEvent | AccountDisabledEvent;
 
 /** The balance moved (a settlement, a lease's charges, credits in or out). Subscribers read the figures as they deliver it. */
 export interface BalanceChangedEvent {
@@ -73,6 +73,12 @@ export interface KeyRevokedEvent {
   type: "key_revoked";
   accountId: string;
   keyHash: string;
+}
+
+/** The account was disabled: not shown either; it ends the subscriptions of the account's own keys (not operators'). */
+export interface AccountDisabledEvent {
+  type: "account_disabled";
+  accountId: string;
 }
 
 /** The topic of one account's events. */

@@ -28,6 +28,7 @@ export class AccountEventsResolver {
         pubSub: context.services.pubSub,
         accountId,
         keyHash: principal.keyHash,
+        ownKey: principal.accountId === accountId,
         balanceOf: (id) => context.services.ledger.balanceOf(id),
       });
     },
