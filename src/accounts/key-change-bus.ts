@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AccountEventPublisher } from "../events/account-events.js";
+import { KEY_REVOKED_TOPIC } from "../events/account-events.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { Authenticator } from "./authenticator.js";
 import type { KeyChange } from "./key-service.js";
@@ -10,7 +11,7 @@ export const KEY_CHANGED_TOPIC = "KEY_CHANGED";
 export const ACCOUNT_CHANGED_TOPIC = "ACCOUNT_CHANGED";
 
 export interface KeyChangeBus {
-  /** After this instance changed a key: local cache, other instances, account events (a revoked key's subscriptions end on `key_revoked`). */
+  /** After this instance changed a key: local cache, other instances, account events (a revoked key's subscriptions end on `KEY_REVOKED`). */
   keyChanged(change: KeyChange): void;
   /** After this instance changed an account: local cache, other instances, and (disabled) its keys' subscriptions. */
   accountChanged(accountId: string, state: { disabled: boolean }): void;
@@ -48,9 +49,7 @@ export function createKeyChangeBus(options: { pubSub: PubSub; authenticator: Aut
     keyChanged(change) {
       authenticator.invalidate(change.hash);
       pubSub.publish(KEY_CHANGED_TOPIC, change);
-      if (change.revoked && change.accountId !== null) {
-        options.events.publish({ type: "key_revoked", accountId: change.accountId, keyHash: change.hash });
-      }
+      if (change.revoked) pubSub.publish(KEY_REVOKED_TOPIC, change.hash, { keyHash: change.hash });
       if (change.limitChanged && change.accountId !== null) {
         options.events.publish({
           type: "key_limit_reset",
