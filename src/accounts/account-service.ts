@@ -26,8 +26,11 @@ export interface AccountService {
 
 export function createAccountService(options: {
   db: Database;
-  /** Called after an account changed, so this instance's key cache forgets its keys at once. */
-  onAccountChanged?: (accountId: string) => void;
+  /**
+   * Called after an account changed, so key caches forget its keys at once (here and, through the PubSub, on
+   * every instance) and, when it was disabled, its keys' subscriptions end.
+   */
+  onAccountChanged?: (accountId: string, state: { disabled: boolean }) => void;
 }): AccountService {
   const { db } = options;
 
@@ -76,7 +79,7 @@ export function createAccountService(options: {
             .returning()
         : [];
       if (updated === undefined) throw notFound("Account not found");
-      options.onAccountChanged?.(accountId);
+      options.onAccountChanged?.(accountId, { disabled: updated.disabled });
       return updated;
     },
 

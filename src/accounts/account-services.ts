@@ -94,7 +94,7 @@ export function createAccountServices(options: {
   });
   return {
     authenticator,
-    accounts: createAccountService({ db, onAccountChanged: (accountId) => (keyChanges === undefined ? authenticator.invalidateAccount(accountId) : keyChanges.accountChanged(accountId)) }),
+    accounts: createAccountService({ db, onAccountChanged: (accountId, state) => (keyChanges === undefined ? authenticator.invalidateAccount(accountId) : keyChanges.accountChanged(accountId, state)) }),
     keys: createKeyService({ db, clock, onKeyChanged: (change) => (keyChanges === undefined ? authenticator.invalidate(change.hash) : keyChanges.keyChanged(change)) }),
     ledger,
     ledgerQueries: createLedgerQueries({ db }),

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AccountEventPublisher } from "../events/account-events.js";
+import { KEY_REVOKED_TOPIC } from "../events/account-events.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
+import { listenUntilClosed } from "../pubsub/listen-until-closed.js";
 import type { Authenticator } from "./authenticator.js";
 import type { KeyChange } from "./key-service.js";
 
@@ -10,11 +12,11 @@ export const KEY_CHANGED_TOPIC = "KEY_CHANGED";
 export const ACCOUNT_CHANGED_TOPIC = "ACCOUNT_CHANGED";
 
 export interface KeyChangeBus {
-  /** After this instance changed a key: local cache, other instances, account events (a revoked key's subscriptions end on `key_revoked`). */
+  /** After this instance changed a key: local cache, other instances, account events (a revoked key's subscriptions end on `KEY_REVOKED`). */
   keyChanged(change: KeyChange): void;
-  /** After this instance changed an account: local cache and other instances. */
-  accountChanged(accountId: string): void;
-  /** Starts hearing other instances' changes; stops when the PubSub closes. */
+  /** After this instance changed an account: local cache, other instances, and (disabled) its keys' subscriptions. */
+  accountChanged(accountId: string, state: { disabled: boolean }): void;
+  /** Starts hearing other instances' changes (resolves once listening, or trying again in the background); stops when the PubSub closes. */
   start(): Promise<void>;
 }
 
@@ -32,25 +34,11 @@ function isKeyChange(value: unknown): value is KeyChange {
 export function createKeyChangeBus(options: { pubSub: PubSub; authenticator: Authenticator; events: AccountEventPublisher; logger?: FastifyBaseLogger }): KeyChangeBus {
   const { pubSub, authenticator } = options;
 
-  async function follow(iterator: AsyncIterator<unknown>, handle: (value: unknown) => void): Promise<void> {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      try {
-        handle(next.value);
-      } catch (error) {
-        options.logger?.warn({ err: error }, "a key or account change could not be applied");
-      }
-    }
-  }
-
   return {
     keyChanged(change) {
       authenticator.invalidate(change.hash);
       pubSub.publish(KEY_CHANGED_TOPIC, change);
-      if (change.revoked && change.accountId !== null) {
-        options.events.publish({ type: "key_revoked", accountId: change.accountId, keyHash: change.hash });
-      }
+      if (change.revoked) pubSub.publish(KEY_REVOKED_TOPIC, change.hash, { keyHash: change.hash });
       if (change.limitChanged && change.accountId !== null) {
         options.events.publish({
           type: "key_limit_reset",
@@ -62,19 +50,32 @@ export function createKeyChangeBus(options: { pubSub: PubSub; authenticator: Aut
         });
       }
     },
-    accountChanged(accountId) {
+    accountChanged(accountId, state) {
       authenticator.invalidateAccount(accountId);
       pubSub.publish(ACCOUNT_CHANGED_TOPIC, { accountId });
+      if (state.disabled) options.events.publish({ type: "account_disabled", accountId });
     },
     async start() {
-      const [keys, accounts] = await Promise.all([pubSub.listen(KEY_CHANGED_TOPIC), pubSub.listen(ACCOUNT_CHANGED_TOPIC)]);
-      void follow(keys, (value) => {
-        if (isKeyChange(value)) authenticator.invalidate(value.hash);
-      });
-      void follow(accounts, (value) => {
-        const accountId = typeof value === "object" && value !== null ? (value as { accountId?: unknown }).accountId : undefined;
-        if (typeof accountId === "string") authenticator.invalidateAccount(accountId);
-      });
+      const logger = options.logger;
+      await Promise.all([
+        listenUntilClosed({
+          pubSub,
+          topic: KEY_CHANGED_TOPIC,
+          ...(logger === undefined ? {} : { logger }),
+          handle: (value) => {
+            if (isKeyChange(value)) authenticator.invalidate(value.hash);
+          },
+        }),
+        listenUntilClosed({
+          pubSub,
+          topic: ACCOUNT_CHANGED_TOPIC,
+          ...(logger === undefined ? {} : { logger }),
+          handle: (value) => {
+            const accountId = typeof value === "object" && value !== null ? (value as { accountId?: unknown }).accountId : undefined;
+            if (typeof accountId === "string") authenticator.invalidateAccount(accountId);
+          },
+        }),
+      ]);
     },
   };
 }

@@ -73,7 +73,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     redis === undefined
       ? createInProcessPubSub()
       : createRedisPubSub({ publisher: redis, subscriber: subscriberConnection(redis), channelPrefix: config.PUBSUB_CHANNEL_PREFIX, logger });
-  const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS });
+  const catalog = await createCatalogService({ db: database.db, pubSub, pollMs: config.CATALOG_POLL_MS, logger });
   const dispatcher = createUpstreamDispatcher({
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: config.UPSTREAM_HEADERS_TIMEOUT_MS,

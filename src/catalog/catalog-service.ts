@@ -4,6 +4,7 @@ import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CatalogSnapshot } from "./catalog-snapshot.js";
 import { loadSnapshot } from "./catalog-snapshot.js";
 import { readCatalogRevision } from "./catalog-writer.js";
+import { listenUntilClosed } from "../pubsub/listen-until-closed.js";
 
 /** The subscription topic fired when the catalog changes (import, edit), on every instance. */
 export const CATALOG_UPDATED_TOPIC = "CATALOG_UPDATED";
@@ -58,18 +59,6 @@ export async function createCatalogService(options: {
     return true;
   }
 
-  /** Reloads when another instance says the catalog moved past what this one serves; ends when the PubSub closes. */
-  async function listenToOtherInstances(changes: AsyncIterator<unknown>): Promise<void> {
-    for (;;) {
-      const next = await changes.next();
-      if (next.done === true) return;
-      const message = next.value;
-      const revision = typeof message === "object" && message !== null ? (message as { revision?: unknown }).revision : undefined;
-      if (typeof revision === "number" && revision <= current.revision) continue;
-      await refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
-    }
-  }
-
   function refresh(): Promise<boolean> {
     // Coalesce concurrent refreshes into one reload.
     refreshing ??= doRefresh().finally(() => {
@@ -87,8 +76,16 @@ export async function createCatalogService(options: {
         refresh().catch((error: unknown) => options.logger?.warn({ err: error }, "catalog refresh failed"));
       }, options.pollMs);
       timer.unref();
-      const changes = await options.pubSub.listen(CATALOG_CHANGED_TOPIC);
-      void listenToOtherInstances(changes);
+      await listenUntilClosed({
+        pubSub: options.pubSub,
+        topic: CATALOG_CHANGED_TOPIC,
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        handle: async (message) => {
+          const revision = typeof message === "object" && message !== null ? (message as { revision?: unknown }).revision : undefined;
+          if (typeof revision === "number" && revision <= current.revision) return;
+          await refresh();
+        },
+      });
     },
     stop() {
       if (timer !== undefined) clearInterval(timer);

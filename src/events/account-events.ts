@@ -11,7 +11,7 @@ import { topicKey } from "../pubsub/pub-sub.js";
  * An event is a notification, not the record: the ledger and the generation rows stay the truth. Amounts
  * are exact pico-dollars (`bigint`), as the ledger keeps them.
  */
-export type AccountEvent = BalanceChangedEvent | KeyLimitReachedEvent | KeyLimitResetEvent | CreditsAddedEvent | GenerationFinishedEvent | KeyRevokedEvent;
+export type AccountEvent = BalanceChangedEvent | KeyLimitReachedEvent | KeyLimitResetEvent | CreditsAddedEvent | GenerationFinishedEvent | AccountDisabledEvent;
 
 /** The balance moved (a settlement, a lease's charges, credits in or out). Subscribers read the figures as they deliver it. */
 export interface BalanceChangedEvent {
@@ -66,13 +66,16 @@ export interface GenerationFinishedEvent {
 }
 
 /**
- * A key was deleted or disabled. Not shown to subscribers: it ends the subscriptions opened with that key,
- * on every instance, since a revoked key may not go on watching the account.
+ * A key was deleted or disabled: published on `KEY_REVOKED:<key hash>` (not on an account's topic, so an
+ * operator's management key, which belongs to no account, is covered too). It ends the subscriptions opened
+ * with that key on every instance, since a revoked key may not go on watching an account.
  */
-export interface KeyRevokedEvent {
-  type: "key_revoked";
+export const KEY_REVOKED_TOPIC = "KEY_REVOKED";
+
+/** The account was disabled: not shown to subscribers; it ends the subscriptions of the account's own keys (not operators'). */
+export interface AccountDisabledEvent {
+  type: "account_disabled";
   accountId: string;
-  keyHash: string;
 }
 
 /** The topic of one account's events. */

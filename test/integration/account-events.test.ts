@@ -189,4 +189,26 @@ describe("accountEvents", () => {
     await gateway.services.credits.grant(TEST_OPERATOR, { accountId: bob.accountId, credits: parseUsd("0.25") });
     expect(await survivor.until((event) => event.__typename === "CreditsAdded")).toMatchObject({ credits: "0.25" });
   });
+
+  it("ends an operator's subscription when its stored management key is deleted", async () => {
+    const operatorKey = await gateway.services.keys.create(TEST_OPERATOR, { kind: "management", name: "operator on duty" });
+    const watching = await subscribe(operatorKey.plaintext, bob.accountId);
+    await gateway.services.keys.delete(TEST_OPERATOR, operatorKey.key.hash);
+    await watching.ended;
+    expect(watching.events.map((event) => event.__typename)).toEqual(["BalanceChanged"]);
+  });
+
+  it("ends the account's own subscriptions when an operator disables the account (GraphQL), not the operator's", async () => {
+    const carol = await createFundedKey(gateway, { usd: "1", name: "carol" });
+    const own = await subscribe(carol.apiKey);
+    const operator = await subscribe(MANAGEMENT_KEY, carol.accountId);
+    const disabled = await graphqlRequest(gateway.url, "mutation($id: ID!) { updateAccount(id: $id, input: { disabled: true }) { id disabled } }", {
+      apiKey: MANAGEMENT_KEY,
+      variables: { id: carol.accountId },
+    });
+    expect(disabled.errors).toBeUndefined();
+    await own.ended;
+    await gateway.services.credits.grant(TEST_OPERATOR, { accountId: carol.accountId, credits: parseUsd("0.5") });
+    expect(await operator.until((event) => event.__typename === "CreditsAdded")).toMatchObject({ accountId: carol.accountId, credits: "0.5" });
+  });
 });

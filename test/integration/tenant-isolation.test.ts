@@ -7,6 +7,7 @@ import { parseUsd } from "../../src/billing/money.js";
 import { generations, payments } from "../../src/db/schema/index.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { createInProcessPubSub } from "../../src/pubsub/in-process-pub-sub.js";
+import { subscriptionError } from "../support/account-events-subscriber.js";
 import { graphqlRequest } from "../support/graphql-client.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
@@ -111,6 +112,9 @@ const cases: IsolationCase[] = [
 /** Root fields that take an id-like argument but serve public data. */
 const PUBLIC_FIELDS = new Set(["Query.model"]);
 
+/** Subscriptions, which run over graphql-ws only: each has its case below (and account-events.test.ts). */
+const SOCKET_FIELDS = new Set(["Subscription.accountEvents"]);
+
 function takesAnId(field: GraphQLField<unknown, unknown>): boolean {
   const idLike = (name: string) => /(^id$|Id$|^hash$)/.test(name);
   return field.args.some((arg) => {
@@ -184,7 +188,7 @@ describe("GraphQL: an API key of account A with account B's ids", () => {
       if (type === null || type === undefined) continue;
       for (const field of Object.values(type.getFields())) if (takesAnId(field)) withIds.push(`${type.name}.${field.name}`);
     }
-    const covered = new Set([...cases.map((entry) => entry.field), ...PUBLIC_FIELDS]);
+    const covered = new Set([...cases.map((entry) => entry.field), ...PUBLIC_FIELDS, ...SOCKET_FIELDS]);
     expect(withIds.filter((field) => !covered.has(field))).toEqual([]);
   });
 
@@ -195,6 +199,14 @@ describe("GraphQL: an API key of account A with account B's ids", () => {
     expect(result.errors?.[0]?.extensions?.code).toBe(entry.expected);
     expect(JSON.stringify(result)).not.toContain("B key");
     expect(await stateOfB()).toEqual(before);
+  });
+
+  it("Subscription.accountEvents (graphql-ws) naming account B is refused with NOT_FOUND, as a missing account is", async () => {
+    const foreign = await subscriptionError(gateway.url, a.key, { accountId: b.accountId });
+    const missing = await subscriptionError(gateway.url, a.key, { accountId: MISSING_ACCOUNT });
+    expect(foreign[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(foreign[0]?.message).toBe(missing[0]?.message);
+    expect(JSON.stringify(foreign)).not.toContain("B key");
   });
 
   it("a foreign account is indistinguishable from a missing one", async () => {

@@ -27,7 +27,9 @@ export class AccountEventsResolver {
       return accountEventStream({
         pubSub: context.services.pubSub,
         accountId,
-        keyHash: principal.keyHash,
+        // The MANAGEMENT_KEY operator key is not stored (it has no key facts) and cannot be revoked.
+        keyHash: principal.key === undefined ? null : principal.keyHash,
+        ownKey: principal.accountId === accountId,
         balanceOf: (id) => context.services.ledger.balanceOf(id),
       });
     },
