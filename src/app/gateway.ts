@@ -25,6 +25,8 @@ import { createLimiter } from "../limits/create-limiter.js";
 import { connectRedis } from "../limits/redis/redis-connection.js";
 import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import { createAccountServices } from "../accounts/account-services.js";
+import { meteredAdmission, meteredBilling } from "../metrics/metered-ports.js";
+import { createPrometheusMetrics } from "../metrics/prometheus-metrics.js";
 import type { GatewayServices } from "./services.js";
 
 export interface RunningGateway {
@@ -82,14 +84,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     durable: config.BILLING_DURABILITY === "strict",
     logger,
   });
+  const metrics = createPrometheusMetrics({ reservationsHeld: () => tenancy.ledger.heldNow() });
   const completions = createCompletionService({
     catalog,
     providers,
-    billing,
-    admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
+    billing: meteredBilling(billing, metrics),
+    admission: meteredAdmission(createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }), metrics),
     recorder: generations,
     durability: config.BILLING_DURABILITY,
     logger,
+    metrics,
   });
   const services: GatewayServices = {
     config,
@@ -109,6 +113,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     generations,
     limits,
     rateLimitSettings,
+    metrics,
   };
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });
@@ -152,6 +157,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await dispatcher.close();
         await pubSub.close();
         await database.close();
+        metrics.close();
       })();
       return closing;
     },

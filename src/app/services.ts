@@ -9,6 +9,7 @@ import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
+import type { PrometheusMetrics } from "../metrics/prometheus-metrics.js";
 
 /** The account and billing services the faces use, as `createAccountServices` builds them (see its file). */
 export type TenancyServices = Pick<
@@ -35,4 +36,6 @@ export interface GatewayServices extends TenancyServices {
   limits: RateLimiter;
   /** Operator-set requests/tokens per minute per key and per account. */
   rateLimitSettings: RateLimitSettingsService;
+  /** Prometheus metrics of this instance, served at `GET /metrics`. */
+  metrics: PrometheusMetrics;
 }

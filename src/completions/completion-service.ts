@@ -10,6 +10,7 @@ import type { GeneratedContent } from "../core/language-model.js";
 import type { StreamPart } from "../core/stream-parts.js";
 import type { ProviderAttempt } from "../db/schema/index.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { RouteCandidate } from "../routing/select-candidates.js";
 import { selectCandidates } from "../routing/select-candidates.js";
@@ -111,6 +112,8 @@ export function createCompletionService(options: {
   clock?: () => number;
   newId?: () => string;
   logger?: FastifyBaseLogger;
+  /** Told of every settled generation. */
+  metrics?: Pick<GatewayMetrics, "observeGeneration">;
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
@@ -120,6 +123,7 @@ export function createCompletionService(options: {
     clock,
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   const settle = settler.settle;
 

@@ -16,6 +16,8 @@ import { serveGraphQLWebSockets } from "./ws-adapter.js";
 /** What `onConnect` learned about the socket, kept for the socket's lifetime. */
 interface SocketExtra extends WebSocketExtra {
   principal: Principal | null;
+  /** Ids of this socket's operations that are subscriptions (streams of results), counted as open until they complete. */
+  subscriptions: Set<string>;
 }
 
 /** Largest WebSocket frame accepted; `ws` closes the socket with 1009 (message too big) beyond it. */
@@ -86,7 +88,7 @@ export function startGraphQLWebSocketServer(options: {
   const served = serveGraphQLWebSockets<Record<string, unknown>, SocketExtra>({
     webSocketServer,
     logger: options.logger,
-    extra: (socket, request) => ({ socket, request, principal: null }),
+    extra: (socket, request) => ({ socket, request, principal: null, subscriptions: new Set() }),
     server: {
       schema: options.schema,
       onConnect: async (context) => {
@@ -109,6 +111,18 @@ export function startGraphQLWebSocketServer(options: {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+      },
+      // A subscription's result is a stream; graphql-ws calls onComplete for it however it ends (client's
+      // complete, the stream's end, the socket's close), so the gauge comes back down every time.
+      onOperation: (context, id, _payload, _args, result) => {
+        if (Symbol.asyncIterator in result) {
+          context.extra.subscriptions.add(id);
+          options.services.metrics.subscriptionOpened();
+        }
+        return undefined;
+      },
+      onComplete: (context, id) => {
+        if (context.extra.subscriptions.delete(id)) options.services.metrics.subscriptionClosed();
       },
       onError: (_context, _id, _payload, errors) => formatErrors(errors),
       onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: formatErrors(result.errors) }),

@@ -90,6 +90,10 @@ async function streamCompletion(input: {
     return reply;
   }
   clearTimeout(keepAlive);
+  if (!sse.isClosed) {
+    services.metrics.streamOpened();
+    reply.raw.once("close", () => services.metrics.streamClosed());
+  }
 
   const toolIndexes = new Map<string, number>();
   // `reasoning_details` entries: one per reasoning block (a signature closes a block) and per signed tool call.
