@@ -25,7 +25,7 @@ export async function buildDashboard(outDir: string = DASHBOARD_BUNDLE_DIR): Pro
 }
 
 if (isEntryPoint(import.meta.url) && wantsHelp(process.argv.slice(2))) {
-  process.stdout.write("usage: node dist/src/cli/build-dashboard.js\n\nBundles dashboard/src into dist/dashboard (npm run build runs it).\n");
+  process.stdout.write("usage: node dist/src/cli/build-dashboard.js\n\nBundles dashboard/src into dist/dashboard-assets (npm run build runs it).\n");
 } else if (isEntryPoint(import.meta.url)) {
   const { files } = await buildDashboard();
   console.log(`wrote ${files.join(", ")}`);

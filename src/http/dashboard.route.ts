@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { DASHBOARD_BUNDLE_DIR } from "../cli/build-dashboard-paths.js";
 import { notFound } from "../core/errors.js";
 
-/** The bundle's files (built by `npm run build` into dist/dashboard) and their content types. */
+/** The bundle's files (built by `npm run build` into dist/dashboard-assets) and their content types. */
 const ASSETS: Record<string, string> = {
   "dashboard.js": "text/javascript; charset=utf-8",
   "dashboard.css": "text/css; charset=utf-8",

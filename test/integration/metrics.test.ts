@@ -144,6 +144,26 @@ describe("GET /metrics", () => {
     expect(spent).toBe(exactCost);
   });
 
+  it("counts a stream as open while it streams, and a stream cut by the upstream as an error", async () => {
+    const before = await scrape();
+    const slow = await sdk(funded).chat.completions.create({ model: MODEL, stream: true, messages: [{ role: "user", content: "[[words:20]] [[delay:100]] slowly" }] });
+    const chunks = slow[Symbol.asyncIterator]();
+    await chunks.next();
+    expect((await scrape()).value("gateway_open_streams")).toBe(1);
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next());
+    await waitFor(async () => (await scrape()).value("gateway_open_streams") === 0);
+    const cut = await sdk(funded).chat.completions.create({ model: MODEL, stream: true, messages: [{ role: "user", content: "[[fail-after:2]] cut short" }] });
+    // The SDK raises the final error chunk the gateway sends after output began.
+    await expect((async () => {
+      for await (const _chunk of cut);
+    })()).rejects.toThrow(/mid-stream/);
+    await gateway.services.completions.drain();
+    const after = await scrape();
+    const provider = after.sample("gateway_generations_total", { model: MODEL, outcome: "ok" })?.labels.provider ?? "";
+    expect(after.value("gateway_generations_total", { model: MODEL, provider, outcome: "error" }) - before.value("gateway_generations_total", { model: MODEL, provider, outcome: "error" })).toBe(1);
+    expect(after.value("gateway_generations_total", { model: MODEL, provider, outcome: "ok" }) - before.value("gateway_generations_total", { model: MODEL, provider, outcome: "ok" })).toBe(1);
+  });
+
   it("follows open GraphQL subscriptions up and back down", async () => {
     const client = webSocketClient(gateway.url);
     const opened = (await scrape()).value("gateway_open_subscriptions");
