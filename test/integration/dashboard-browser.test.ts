@@ -20,7 +20,9 @@ import { startTestGateway } from "../support/test-gateway.js";
  * playground test does). The bundle is built first, as `npm run build` builds it; every request to another
  * origin is refused and recorded, so the page is shown to work offline. A user signs in with an API key and
  * sees the balance, the key's limit, charts and the recent generations (with a filter and a detail view); an
- * operator signs in with the management key and chooses among every account; a wrong key is refused.
+ * operator signs in with the management key and chooses among every account; a wrong key is refused; where
+ * the schema offers `accountEvents`, the page subscribes (with the key in connection_init) and refreshes on
+ * an event.
  *
  * Until issue 17's `usage` and `generations` queries are merged, the first suite answers those two fields from
  * a stub of the agreed shape (test/fixtures/usage-api-stub.ts) and everything else from the real gateway; the
@@ -89,6 +91,8 @@ beforeAll(async () => {
 describe.skipIf(chromiumMissing)("dashboard in headless Chromium, usage answered by the issue-17 stub", () => {
   let session: BrowserSession;
   const stubbedVariables: Array<Record<string, unknown>> = [];
+  /** Once set, the schema is said to offer `accountEvents` (the gateway's has no such subscription yet). */
+  let offerAccountEvents = false;
 
   beforeAll(async () => {
     gateway = await startTestGateway({ config: { MANAGEMENT_KEY } });
@@ -96,6 +100,11 @@ describe.skipIf(chromiumMissing)("dashboard in headless Chromium, usage answered
     await gateway.services.keys.update(TEST_OPERATOR, user.keyHash, { spendLimit: parseUsd("2.5"), limitReset: "monthly" });
     session = await openBrowser(gateway, async (route) => {
       const body = route.request().postDataJSON() as { query: string; variables?: Record<string, unknown> };
+      if (offerAccountEvents && body.query.includes("DashboardSubscriptionFields")) {
+        const fields = [{ name: "catalogUpdated" }, { name: "accountEvents" }];
+        await route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ data: { __schema: { subscriptionType: { fields } } } }) });
+        return true;
+      }
       if (!asksForStubbedFields(body.query)) return false;
       stubbedVariables.push(body.variables ?? {});
       await route.fulfill({ status: 200, contentType: "application/json", body: await answerFromStub(body) });
@@ -170,6 +179,40 @@ describe.skipIf(chromiumMissing)("dashboard in headless Chromium, usage answered
     await expect.poll(() => page.locator("#summary").innerText()).toContain("$5");
     expect(session.pageErrors).toEqual([]);
     expect(session.foreignRequests).toEqual([]);
+  });
+
+  it("subscribes to accountEvents where the schema has it, and refreshes on an event", async () => {
+    const { page } = session;
+    offerAccountEvents = true;
+    const subscribed: Array<{ query: string }> = [];
+    let sendEvent: (() => void) | undefined;
+    let initAuthorization: string | undefined;
+    // A graphql-transport-ws server in the page's place (the gateway has no accountEvents yet).
+    await page.routeWebSocket(`${gateway.url.replace("http", "ws")}/graphql`, (socket) => {
+      socket.onMessage((text) => {
+        const message = JSON.parse(String(text)) as { type: string; id?: string; payload?: { query: string; Authorization?: string } };
+        if (message.type === "connection_init") {
+          initAuthorization = message.payload?.Authorization;
+          socket.send(JSON.stringify({ type: "connection_ack" }));
+        }
+        if (message.type === "subscribe" && message.payload !== undefined) {
+          subscribed.push(message.payload);
+          sendEvent = () => socket.send(JSON.stringify({ id: message.id, type: "next", payload: { data: { accountEvents: { __typename: "BalanceChanged" } } } }));
+        }
+      });
+    });
+    await page.locator("#sign-out").click();
+    await signIn(page, user.apiKey);
+    await page.locator("body[data-loaded=true]").waitFor();
+    expect(await page.locator("#live").innerText()).toBe("Live updates: on");
+    await expect.poll(() => subscribed.length).toBe(1);
+    expect(subscribed[0]?.query).toContain("accountEvents");
+    expect(initAuthorization).toBe(`Bearer ${user.apiKey}`);
+    const before = stubbedVariables.length;
+    sendEvent?.();
+    // One refresh: the three usage queries and the generations query again.
+    await expect.poll(() => stubbedVariables.length, { timeout: 10_000 }).toBe(before + 4);
+    expect(session.pageErrors).toEqual([]);
   });
 });
 
