@@ -24,13 +24,13 @@ export function renderGenerationsTable(container: HTMLElement, generations: read
     row.append(
       cell("td", new Date(generation.createdAt).toISOString().replace("T", " ").slice(0, 19)),
       cell("td", generation.model),
-      cell("td", generation.provider ?? "—"),
-      cell("td", generation.key?.label ?? "—"),
+      cell("td", generation.provider?.name ?? generation.providerSlug ?? "—"),
+      cell("td", generation.key?.name ?? generation.key?.label ?? "—"),
       cell("td", countText(generation.promptTokens), "number"),
       cell("td", countText(generation.completionTokens), "number"),
       cell("td", usdText(generation.cost), "number"),
       cell("td", msText(generation.latencyMs), "number"),
-      cell("td", generation.cancelled ? "cancelled" : (generation.finishReason ?? "—")),
+      cell("td", generation.cancelled ? "cancelled" : generation.error !== null ? "error" : (generation.finishReason ?? "—")),
     );
     row.addEventListener("click", () => onSelect(generation));
     row.addEventListener("keydown", (event) => {
@@ -48,14 +48,20 @@ export function showGenerationDetail(dialog: HTMLDialogElement, generation: Gene
     ["Generation", generation.id],
     ["Created", generation.createdAt],
     ["Model", generation.model],
-    ["Provider", generation.provider ?? "—"],
-    ["Key", generation.key === null ? "—" : `${generation.key.label} (${generation.key.id})`],
+    ["Provider", generation.provider === null ? (generation.providerSlug ?? "—") : `${generation.provider.name} (${generation.providerSlug ?? ""})`],
+    ["Key", generation.key === null ? "—" : `${generation.key.name} · ${generation.key.label}`],
+    ["Status", generation.status],
+    ["Streamed", generation.streamed ? "yes" : "no"],
     ["Prompt tokens", countText(generation.promptTokens)],
     ["Completion tokens", countText(generation.completionTokens)],
+    ["Reasoning tokens", countText(generation.reasoningTokens)],
+    ["Cached tokens", countText(generation.cachedTokens)],
     ["Cost", usdText(generation.cost)],
     ["Latency", msText(generation.latencyMs)],
+    ["Generation time", msText(generation.generationTimeMs)],
     ["Finish reason", generation.finishReason ?? "—"],
     ["Cancelled", generation.cancelled ? "yes" : "no"],
+    ["Error", generation.error ?? "—"],
   ];
   for (const [term, value] of facts) list.append(cell("dt", term), cell("dd", value));
   const close = cell("button", "Close");

@@ -36,11 +36,19 @@ function selectedAccountId(): string | null {
   return choice === "" ? null : choice;
 }
 
+/**
+ * The account to name in usage and generation filters: only an operator's choice. An API key's queries are
+ * scoped to its account by the API itself, so they name none.
+ */
+function filterAccountId(): string | null {
+  return session?.accountId === null ? selectedAccountId() : null;
+}
+
 function usageFilter(): Record<string, unknown> {
   const days = Number(element<HTMLSelectElement>("period").value);
   const now = new Date();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days + 1));
-  const accountId = selectedAccountId();
+  const accountId = filterAccountId();
   return { from: from.toISOString(), to: now.toISOString(), ...(accountId === null ? {} : { accountId }) };
 }
 
@@ -148,7 +156,7 @@ async function renderGenerations(key: string): Promise<void> {
   const container = element("generations");
   const model = element<HTMLInputElement>("filter-model").value.trim();
   const provider = element<HTMLInputElement>("filter-provider").value.trim();
-  const accountId = selectedAccountId();
+  const accountId = filterAccountId();
   const filter = { ...(model === "" ? {} : { models: [model] }), ...(provider === "" ? {} : { providers: [provider] }), ...(accountId === null ? {} : { accountId }) };
   try {
     const { generations } = await runQuery<{ generations: { edges: Array<{ node: GenerationNode }> } }>(key, GENERATIONS, { filter, first: 50 });
@@ -180,6 +188,22 @@ async function everyAccount(key: string): Promise<Array<{ id: string; name: stri
   }
 }
 
+/** (Re)subscribes to the shown account's events: on sign-in, and when an operator picks another account. */
+async function restartLiveUpdates(): Promise<void> {
+  if (session === undefined) return;
+  session.stopLive();
+  session.stopLive = () => {};
+  const status = element("live");
+  const operatorChoice = session.accountId === null ? selectedAccountId() : null;
+  if (session.accountId === null && operatorChoice === null) {
+    status.textContent = "Live updates: choose an account";
+    return;
+  }
+  const live = await startLiveUpdates(session.key, operatorChoice, () => void refresh()).catch(() => ({ status: "Live updates: unavailable", stop: () => {} }));
+  session.stopLive = live.stop;
+  status.textContent = live.status;
+}
+
 async function signIn(key: string): Promise<void> {
   const errorLine = element("sign-in-error");
   errorLine.textContent = "";
@@ -193,16 +217,15 @@ async function signIn(key: string): Promise<void> {
       accountSelect.replaceChildren(all, ...accounts.map((account) => Object.assign(cell("option", account.name) as HTMLOptionElement, { value: account.id })));
       accountSelect.hidden = false;
     } else accountSelect.hidden = true;
-    const live = await startLiveUpdates(key, () => void refresh()).catch(() => ({ status: "Live updates: unavailable", stop: () => {} }));
     session = {
       key,
       accountId: who.viewer?.id ?? null,
       who: who.viewer === null ? "Operator (every account)" : `${who.viewer.name} · ${who.currentKey?.label ?? ""}`,
-      stopLive: live.stop,
+      stopLive: () => {},
     };
     sessionStorage.setItem(KEY_STORAGE, key);
     element("who").textContent = session.who;
-    element("live").textContent = live.status;
+    await restartLiveUpdates();
     element("sign-in").hidden = true;
     element("dashboard").hidden = false;
     await refresh();
@@ -227,7 +250,10 @@ element<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
 });
 element("sign-out").addEventListener("click", signOut);
 element("period").addEventListener("change", () => void refresh());
-element("account").addEventListener("change", () => void refresh());
+element("account").addEventListener("change", () => {
+  void refresh();
+  void restartLiveUpdates();
+});
 element<HTMLFormElement>("generation-filters").addEventListener("submit", (event) => {
   event.preventDefault();
   if (session !== undefined) void renderGenerations(session.key);

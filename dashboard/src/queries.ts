@@ -1,6 +1,7 @@
 /**
  * The operations the dashboard sends, each its own document so that one panel's failure does not blank the
- * others. Field names follow schema/schema.graphql (and, for usage and generations, issue 17's shape).
+ * others. Field names follow schema/schema.graphql; usage, generations and accountEvents follow the shapes of the
+ * branches that add them (issue 17's usage work and the account-events work), checked against their schemas.
  */
 
 export const SIGN_IN = /* GraphQL */ `
@@ -56,12 +57,19 @@ export const GENERATIONS = /* GraphQL */ `
           id
           createdAt
           model
-          provider
-          key { id label }
+          providerSlug
+          provider { name }
+          key { id label name }
+          streamed
+          status
+          error
           promptTokens
           completionTokens
+          reasoningTokens
+          cachedTokens
           cost
           latencyMs
+          generationTimeMs
           finishReason
           cancelled
         }
@@ -79,8 +87,8 @@ export const SUBSCRIPTION_FIELDS = /* GraphQL */ `
 `;
 
 export const ACCOUNT_EVENTS = /* GraphQL */ `
-  subscription DashboardAccountEvents {
-    accountEvents { __typename }
+  subscription DashboardAccountEvents($accountId: ID) {
+    accountEvents(accountId: $accountId) { __typename }
   }
 `;
 
@@ -105,12 +113,20 @@ export interface GenerationNode {
   id: string;
   createdAt: string;
   model: string;
-  provider: string | null;
-  key: { id: string; label: string } | null;
+  providerSlug: string | null;
+  provider: { name: string } | null;
+  key: { id: string; label: string; name: string } | null;
+  streamed: boolean;
+  status: string;
+  error: string | null;
   promptTokens: number;
   completionTokens: number;
+  reasoningTokens: number;
+  cachedTokens: number;
+  /** Exact decimal USD as a string. */
   cost: string;
-  latencyMs: number | null;
+  latencyMs: number;
+  generationTimeMs: number;
   finishReason: string | null;
   cancelled: boolean;
 }
