@@ -7,7 +7,7 @@ import { DashboardQueryError, runQuery } from "./graphql-client.js";
 import { startLiveUpdates } from "./live-updates.js";
 import type { AccountView, GenerationNode, UsageRow } from "./queries.js";
 import { ACCOUNT, GENERATIONS, OPERATOR_ACCOUNTS, SIGN_IN, USAGE } from "./queries.js";
-import { decimalForChart, pivotByDay } from "./usage-series.js";
+import { decimalForChart, lastDays, pivotByDay } from "./usage-series.js";
 
 /** Where the key is kept between reloads of this tab (never in localStorage: it dies with the tab). */
 const KEY_STORAGE = "llm-gateway-dashboard-key";
@@ -112,6 +112,7 @@ async function renderCharts(key: string): Promise<void> {
   const charts = element("charts");
   charts.replaceChildren();
   const filter = usageFilter();
+  const days = lastDays(Number(element<HTMLSelectElement>("period").value));
   try {
     const [byModel, byDay, byProvider] = await Promise.all([
       runQuery<{ usage: UsageRow[] }>(key, USAGE, { filter, groupBy: ["DAY", "MODEL"] }),
@@ -122,29 +123,29 @@ async function renderCharts(key: string): Promise<void> {
     renderDayChart(charts, {
       id: "spend",
       title: "Spend per day by model (USD)",
-      series: pivotByDay(byModel.usage, { seriesOf: model, valueOf: (row) => decimalForChart(row.cost), missing: 0 }),
+      series: pivotByDay(byModel.usage, { seriesOf: model, valueOf: (row) => decimalForChart(row.cost), missing: 0, days }),
       format: usdAxis,
     });
     renderDayChart(charts, {
       id: "tokens",
       title: "Tokens per day by model (prompt + completion)",
-      series: pivotByDay(byModel.usage, { seriesOf: model, valueOf: (row) => row.promptTokens + row.completionTokens, missing: 0 }),
+      series: pivotByDay(byModel.usage, { seriesOf: model, valueOf: (row) => row.promptTokens + row.completionTokens, missing: 0, days }),
       format: countText,
     });
-    const requests = pivotByDay(byDay.usage, { seriesOf: () => "requests", valueOf: (row) => row.requests, missing: 0 });
-    const errors = pivotByDay(byDay.usage, { seriesOf: () => "errors", valueOf: (row) => row.errors, missing: 0 });
+    const requests = pivotByDay(byDay.usage, { seriesOf: () => "requests", valueOf: (row) => row.requests, missing: 0, days });
+    const errors = pivotByDay(byDay.usage, { seriesOf: () => "errors", valueOf: (row) => row.errors, missing: 0, days });
     renderDayChart(charts, {
       id: "requests",
       title: "Requests and errors per day",
       series: { days: requests.days, names: [...requests.names, ...errors.names], columns: [...requests.columns, ...errors.columns] },
       format: countText,
     });
-    const errorRate = pivotByDay(byDay.usage, { seriesOf: () => "error rate %", valueOf: (row) => (row.requests === 0 ? 0 : (100 * row.errors) / row.requests), missing: 0 });
+    const errorRate = pivotByDay(byDay.usage, { seriesOf: () => "error rate %", valueOf: (row) => (row.requests === 0 ? 0 : (100 * row.errors) / row.requests), missing: 0, days });
     renderDayChart(charts, { id: "error-rate", title: "Error rate per day (%)", series: errorRate, format: (value) => `${value.toFixed(1)}%` });
     renderDayChart(charts, {
       id: "latency",
       title: "Latency p95 per day by provider",
-      series: pivotByDay(byProvider.usage, { seriesOf: (row) => row.provider ?? "(unknown)", valueOf: (row) => row.latencyP95Ms, missing: null }),
+      series: pivotByDay(byProvider.usage, { seriesOf: (row) => row.provider ?? "(unknown)", valueOf: (row) => row.latencyP95Ms, missing: null, days }),
       format: msText,
     });
   } catch (error) {

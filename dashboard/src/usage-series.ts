@@ -12,12 +12,18 @@ export function dayToSeconds(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / 1000;
 }
 
+/** The UTC days ("YYYY-MM-DD") of the last `count` days, today last. */
+export function lastDays(count: number, now: Date = new Date()): string[] {
+  return Array.from({ length: count }, (_, index) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (count - 1 - index))).toISOString().slice(0, 10));
+}
+
 /**
- * Pivots usage rows (grouped by day and by `seriesOf`) into one column per series over every day present,
- * a day without a row reading as `missing` (0 for sums, null for a latency that was not measured).
+ * Pivots usage rows (grouped by day and by `seriesOf`) into one column per series over `days` (the period
+ * shown, so a chart's axis is the period even with one day of traffic) or, without it, every day present; a day
+ * without a row reads as `missing` (0 for sums, null for a latency that was not measured).
  */
-export function pivotByDay(rows: readonly UsageRow[], options: { seriesOf: (row: UsageRow) => string; valueOf: (row: UsageRow) => number | null; missing: number | null }): DaySeries {
-  const dayNames = [...new Set(rows.map((row) => row.day).filter((day): day is string => day !== null))].sort();
+export function pivotByDay(rows: readonly UsageRow[], options: { seriesOf: (row: UsageRow) => string; valueOf: (row: UsageRow) => number | null; missing: number | null; days?: readonly string[] }): DaySeries {
+  const dayNames = options.days === undefined ? [...new Set(rows.map((row) => row.day).filter((day): day is string => day !== null))].sort() : [...options.days];
   const names = [...new Set(rows.map(options.seriesOf))].sort();
   const dayIndex = new Map(dayNames.map((day, index) => [day, index]));
   const columns = names.map(() => dayNames.map(() => options.missing));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { UsageRow } from "../../../dashboard/src/queries.js";
-import { dayToSeconds, pivotByDay } from "../../../dashboard/src/usage-series.js";
+import { dayToSeconds, lastDays, pivotByDay } from "../../../dashboard/src/usage-series.js";
 
 /** The dashboard's one piece of arithmetic: usage rows by day and series into chart columns. */
 
@@ -36,5 +36,15 @@ describe("pivotByDay", () => {
 
   it("reads a day as its UTC midnight", () => {
     expect(dayToSeconds("2026-12-01")).toBe(Date.UTC(2026, 11, 1) / 1000);
+  });
+});
+
+describe("the period's days", () => {
+  it("lists the last days up to today, and a pivot over them fills days without traffic", () => {
+    const days = lastDays(3, new Date(Date.UTC(2026, 11, 1, 15)));
+    expect(days).toEqual(["2026-11-29", "2026-11-30", "2026-12-01"]);
+    const series = pivotByDay([row("2026-11-30", "a", { requests: 4 }), row("2026-11-01", "a", { requests: 9 })], { seriesOf: () => "a", valueOf: (usage) => usage.requests, missing: 0, days });
+    expect(series.days).toEqual(days.map(dayToSeconds));
+    expect(series.columns).toEqual([[0, 4, 0]]);
   });
 });
