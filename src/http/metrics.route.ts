@@ -25,13 +25,17 @@ export function registerMetricsRoute(app: FastifyInstance, services: GatewayServ
   });
 }
 
+/** What a request that served no completion reports: no model, provider or upstream time. */
+const NOTHING_SERVED = Object.freeze({});
+
 /**
  * Observes every answered request once it has gone: its route pattern (never the URL, which carries ids), its
  * status and time, and what the route noted about the generation it served (see `noteCompletion`).
  */
 export function registerRequestMetrics(app: FastifyInstance, metrics: GatewayMetrics): void {
   app.addHook("onResponse", (request, reply, done) => {
-    metrics.observeHttpRequest(request.routeOptions.url ?? "", reply.statusCode, reply.elapsedTime, request.logFacts);
+    // `logFacts` is set by the request log's onRequest hook; a request refused before hooks run has none.
+    metrics.observeHttpRequest(request.routeOptions.url ?? "", reply.statusCode, reply.elapsedTime, request.logFacts ?? NOTHING_SERVED);
     done();
   });
 }
