@@ -27,6 +27,8 @@ import { createLimiter } from "../limits/create-limiter.js";
 import { connectRedis } from "../limits/redis/redis-connection.js";
 import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import { createAccountServices } from "../accounts/account-services.js";
+import { meteredAdmission, meteredBilling } from "../metrics/metered-ports.js";
+import { createPrometheusMetrics } from "../metrics/prometheus-metrics.js";
 import type { GatewayServices } from "./services.js";
 import { createRouter } from "../routing/router.js";
 import { CircuitBreaker } from "../routing/circuit-breaker.js";
@@ -112,16 +114,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       coolDownMs: config.BREAKER_COOL_DOWN_MS,
     }),
   });
+  const metrics = createPrometheusMetrics({ reservationsHeld: () => tenancy.ledger.heldNow() });
   const completions = createCompletionService({
     catalog,
     providers,
     router,
-    billing,
-    admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
+    billing: meteredBilling(billing, metrics),
+    admission: meteredAdmission(createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }), metrics),
     recorder: generations,
     durability: config.BILLING_DURABILITY,
     events: accountEvents,
     logger,
+    metrics,
   });
   const services: GatewayServices = {
     config,
@@ -143,6 +147,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     generations,
     limits,
     rateLimitSettings,
+    metrics,
   };
   await tenancy.keyChanges?.start();
   const schema = await buildGatewaySchema(pubSub);
@@ -190,6 +195,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await redis?.quit().catch(() => redis.disconnect());
         await dispatcher.close();
         await database.close();
+        metrics.close();
       })();
       return closing;
     },

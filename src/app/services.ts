@@ -10,6 +10,7 @@ import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { EndpointHealth } from "../routing/health/endpoint-health.js";
+import type { PrometheusMetrics } from "../metrics/prometheus-metrics.js";
 
 /** The account and billing services the faces use, as `createAccountServices` builds them (see its file). */
 export type TenancyServices = Pick<
@@ -38,4 +39,6 @@ export interface GatewayServices extends TenancyServices {
   limits: RateLimiter;
   /** Operator-set requests/tokens per minute per key and per account. */
   rateLimitSettings: RateLimitSettingsService;
+  /** Prometheus metrics of this instance, served at `GET /metrics`. */
+  metrics: PrometheusMetrics;
 }

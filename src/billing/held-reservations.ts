@@ -62,6 +62,13 @@ export class HeldReservations {
     return this.byId.get(held.id) === held && held.busy === 0;
   }
 
+  /** How many reservations are tracked now and what they hold in all (read by the metrics on each scrape). */
+  summary(): { count: number; amount: Amount } {
+    let amount = 0n;
+    for (const entry of this.byId.values()) amount += entry.amount;
+    return { count: this.byId.size, amount };
+  }
+
   /** Every reservation tracked now. */
   all(): HeldReservation[] {
     return [...this.byId.values()];

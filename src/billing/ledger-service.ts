@@ -77,6 +77,8 @@ export interface LedgerService {
    * TTL, takes again those the sweep reclaimed, and revokes those the balance can no longer fund.
    */
   renewHeld(): Promise<RenewalOutcome>;
+  /** The reservations this instance holds for live work now (requests in flight, credit leases), for the metrics. */
+  heldNow(): { count: number; amount: Amount };
   /** Deletes expired reservations and gives their amounts back; returns how many and how much. */
   reclaimExpired(options?: { accountId?: string; limit?: number }): Promise<{ count: number; amount: Amount }>;
 }
@@ -421,6 +423,10 @@ export function createLedgerService(options: LedgerServiceOptions): LedgerServic
       const rows = await db.select().from(creditBalances).where(inArray(creditBalances.accountId, [...accountIds]));
       const byId = new Map(rows.map((row) => [row.accountId, figures(row)]));
       return accountIds.map((id) => byId.get(id) ?? ZERO_BALANCE);
+    },
+
+    heldNow() {
+      return held.summary();
     },
 
     async renewHeld() {

@@ -10,6 +10,7 @@ import type { GeneratedContent } from "../core/language-model.js";
 import type { StreamPart } from "../core/stream-parts.js";
 import type { ProviderAttempt } from "../db/schema/index.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { Router } from "../routing/router.js";
 import { servedFigures } from "./served-figures.js";
@@ -116,6 +117,8 @@ export function createCompletionService(options: {
   clock?: () => number;
   newId?: () => string;
   logger?: FastifyBaseLogger;
+  /** Told of every settled generation. */
+  metrics?: Pick<GatewayMetrics, "observeGeneration">;
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
@@ -126,6 +129,7 @@ export function createCompletionService(options: {
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   const settle = settler.settle;
   const router = options.router;

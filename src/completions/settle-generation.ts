@@ -9,6 +9,7 @@ import type { Usage } from "../core/usage.js";
 import type { NewGenerationRow, ProviderAttempt } from "../db/schema/index.js";
 import type { AccountEventPublisher } from "../events/account-events.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { Attempt } from "./completion-attempt.js";
 import type { AdmissionTicket, CompletionBilling } from "./completion-ports.js";
@@ -55,6 +56,8 @@ export function createGenerationSettler(deps: {
   /** Announces each generation to its account's subscribers once its charge is accepted. */
   events?: AccountEventPublisher;
   logger?: FastifyBaseLogger;
+  /** Told of every settled generation (tokens, cost, time to first token). */
+  metrics?: Pick<GatewayMetrics, "observeGeneration">;
 }): { settle: (input: SettleInput) => Promise<CompletionResult>; drain: () => Promise<void> } {
   const clock = deps.clock;
   const strict = deps.durability !== "relaxed";
@@ -184,6 +187,8 @@ export function createGenerationSettler(deps: {
       upstreamMs: now - input.attempt.startedAt,
     };
     if (input.error !== undefined) result.error = input.error;
+    // Time to first token is an upstream's figure for streams only (a whole answer's first output is its end).
+    deps.metrics?.observeGeneration(row, input.request.stream && input.firstOutputAt !== undefined ? input.firstOutputAt - attempt.startedAt : undefined);
     if (!strict) {
       deps.recorder.record(row);
       return result;

@@ -23,6 +23,8 @@ const configSchema = z.object({
   /** Adds prompts and answers to the request log lines. Off by default: they are the users' data. */
   LOG_BODIES: booleanFlag.default(false),
   MANAGEMENT_KEY: z.string().min(16).optional(),
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is open (bind it to a private network). */
+  METRICS_TOKEN: z.string().min(16).optional(),
   CATALOG_FILE: z.string().optional(),
   CATALOG_POLL_MS: z.coerce.number().int().min(100).default(2000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),

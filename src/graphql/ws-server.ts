@@ -22,6 +22,8 @@ interface SocketExtra extends WebSocketExtra {
   authorization: string | undefined;
   /** Its streaming operations: capped, and aborted the moment the socket goes. */
   streams: SocketStreams;
+  /** Ids of this socket's operations that are subscriptions (streams of results), counted as open until they complete. */
+  subscriptions: Set<string>;
 }
 
 /**
@@ -112,7 +114,7 @@ export function startGraphQLWebSocketServer(options: {
       // The upstream of every stream on this socket stops at once when it closes or drops, before graphql-ws
       // gets to each operation (and also for those still waiting for their first token).
       socket.once("close", () => streams.abortAll());
-      return { socket, request, principal: null, authorization: undefined, streams };
+      return { socket, request, principal: null, authorization: undefined, streams, subscriptions: new Set() };
     },
     server: {
       schema: options.schema,
@@ -140,6 +142,18 @@ export function startGraphQLWebSocketServer(options: {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+      },
+      // A subscription's result is a stream; graphql-ws calls onComplete for it however it ends (client's
+      // complete, the stream's end, the socket's close), so the gauge comes back down every time.
+      onOperation: (context, id, _payload, _args, result) => {
+        if (Symbol.asyncIterator in result) {
+          context.extra.subscriptions.add(id);
+          options.services.metrics.subscriptionOpened();
+        }
+        return undefined;
+      },
+      onComplete: (context, id) => {
+        if (context.extra.subscriptions.delete(id)) options.services.metrics.subscriptionClosed();
       },
       onError: (_context, _id, _payload, errors) => formatErrors(errors),
       onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: formatErrors(result.errors) }),

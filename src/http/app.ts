@@ -11,12 +11,14 @@ import { fromFastifyError, sendError } from "./error-envelope.js";
 import { sendGraphQLTransportError } from "./graphql-transport-error.js";
 import { registerHealthRoutes } from "./health.route.js";
 import { acceptEmptyJsonBodies } from "./json-body-parser.js";
+import { registerDashboardRoutes } from "./dashboard.route.js";
+import { registerMetricsRoute, registerRequestMetrics } from "./metrics.route.js";
 import { registerRequestLog } from "./request-log.js";
 import { openRouterRoutes } from "./openrouter/index.js";
 
 /**
  * The one Fastify server: REST under `/api/v1`, Apollo at `/graphql` (the WebSocket upgrade on the same path
- * is attached by the caller), health checks and the playground's assets. Every error, ours or Fastify's, leaves
+ * is attached by the caller), health checks, `/metrics`, the playground's assets and the dashboard. Every error, ours or Fastify's, leaves
  * through `sendError` in OpenRouter's envelope.
  */
 export async function buildHttpApp(options: {
@@ -40,11 +42,14 @@ export async function buildHttpApp(options: {
 
   acceptEmptyJsonBodies(app);
   registerRequestLog(app, { logBodies: services.config.LOG_BODIES });
+  registerRequestMetrics(app, services.metrics);
   app.setErrorHandler((error, _request, reply) => sendError(reply, fromFastifyError(error) ?? error));
   app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`No route for ${request.method} ${request.url}`)));
 
   registerHealthRoutes(app, services);
+  registerMetricsRoute(app, services);
   registerPlaygroundAssets(app);
+  registerDashboardRoutes(app);
   await app.register(openRouterRoutes, { prefix: "/api/v1", services });
 
   const apollo = createApolloServer({ schema: options.schema, services, plugins: [fastifyApolloDrainPlugin(app)] });

@@ -4,6 +4,7 @@ import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
 import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
 import { runDurabilityBench } from "./durability.bench.js";
+import { runMetricsBench } from "./metrics.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 import { runSubscriptionBench } from "./subscriptions.bench.js";
 
@@ -16,8 +17,9 @@ import { runSubscriptionBench } from "./subscriptions.bench.js";
  * each request inside the hops and the simulator under load, to show where the added time goes;
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
- * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts). BENCH_ONLY=<names>
- * (`overhead`, `durability`, `ledger`, `subscriptions`, comma-separated) runs only those parts. The subscription part holds
+ * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts), and the CPU the Prometheus
+ * metrics add per request (metrics.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `ledger`, `subscriptions`,
+ * `metrics`, comma-separated) runs only those parts. The subscription part holds
  * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
  * (default 10) on each socket, each answer BENCH_SUB_WORDS words (default 20) BENCH_SUB_DELAY_MS apart (default
  * 250), and compares time to first token with SSE over BENCH_SUB_TTFT_ROUNDS (default 200) interleaved requests.
@@ -39,7 +41,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger,subscriptions").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger,subscriptions,metrics").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -64,5 +66,9 @@ if (only.includes("subscriptions")) {
       ...hopCpus,
     }),
   );
+}
+if (only.includes("metrics")) {
+  console.log("\nPrometheus metrics: CPU added per completion request, and per scrape");
+  console.table(await runMetricsBench());
 }
 process.exit(0);

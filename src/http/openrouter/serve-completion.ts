@@ -90,6 +90,10 @@ async function streamCompletion(input: {
     return reply;
   }
   clearTimeout(keepAlive);
+  if (!sse.isClosed) {
+    services.metrics.streamOpened();
+    reply.raw.once("close", () => services.metrics.streamClosed());
+  }
 
   const translator = new AnswerEventTranslator();
   const chat = object === "chat.completion.chunk";
