@@ -26,6 +26,10 @@ import { connectRedis } from "../limits/redis/redis-connection.js";
 import { createRateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import { createAccountServices } from "../accounts/account-services.js";
 import type { GatewayServices } from "./services.js";
+import { createByokService } from "../byok/byok-service.js";
+import { createKeyCipher, parseEncryptionKey } from "../byok/key-cipher.js";
+import { createOwnKeyPort } from "../byok/own-key-port.js";
+import { parseRate } from "../billing/rate.js";
 
 export interface RunningGateway {
   /** e.g. `http://127.0.0.1:8080` */
@@ -82,6 +86,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     durable: config.BILLING_DURABILITY === "strict",
     logger,
   });
+  const byok = createByokService({
+    db: database.db,
+    cipher: config.ENCRYPTION_KEY === undefined ? undefined : createKeyCipher(parseEncryptionKey(config.ENCRYPTION_KEY)),
+    acceptsOwnKey: (slug) => providers.acceptsOwnKey(slug),
+    cacheMs: config.BYOK_CACHE_MS,
+    logger,
+  });
   const completions = createCompletionService({
     catalog,
     providers,
@@ -90,6 +101,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     recorder: generations,
     durability: config.BILLING_DURABILITY,
     logger,
+    ownKeys: createOwnKeyPort({ byok, db: database.db, rate: parseRate(config.BYOK_FEE_RATE), monthlyAllowance: parseUsd(config.BYOK_FREE_ALLOWANCE_USD) }),
   });
   const services: GatewayServices = {
     config,
@@ -109,6 +121,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     generations,
     limits,
     rateLimitSettings,
+    byok,
   };
   const schema = await buildGatewaySchema(pubSub);
   const app = await buildHttpApp({ services, schema, logger });

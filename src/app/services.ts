@@ -8,6 +8,7 @@ import type { CompletionService } from "../completions/completion-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
+import type { ByokService } from "../byok/byok-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 
 /** The account and billing services the faces use, as `createAccountServices` builds them (see its file). */
@@ -35,4 +36,6 @@ export interface GatewayServices extends TenancyServices {
   limits: RateLimiter;
   /** Operator-set requests/tokens per minute per key and per account. */
   rateLimitSettings: RateLimitSettingsService;
+  /** Accounts' own provider keys (bring your own key). */
+  byok: ByokService;
 }
