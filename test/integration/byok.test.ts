@@ -324,6 +324,48 @@ describe("tenant isolation", () => {
   });
 });
 
+describe("the monthly free allowance, with a configured fee rate and one ledger reservation per request", () => {
+  it("charges no fee on upstream spend inside BYOK_FREE_ALLOWANCE_USD and BYOK_FEE_RATE on what goes past it, exactly", async () => {
+    const allowanceGateway = await startTestGateway({
+      env: { ...providers.env, OPENAI_BASE_URL: `${openUpstream.url}/v1` },
+      config: { ENCRYPTION_KEY, BYOK_FREE_ALLOWANCE_USD: "0.0006", BYOK_FEE_RATE: "0.1", CREDIT_LEASE_USD: "0", LOG_LEVEL: "debug", MANAGEMENT_KEY },
+      logDestination: logCapture(),
+    });
+    try {
+      const allowance = parseUsd("0.0006");
+      /** 10% rounded half up, independently of the gateway's code. */
+      const tenPercent = (amount: bigint): bigint => (amount + 5n) / 10n;
+      const owner = await createFundedKey(allowanceGateway, { usd: "1" });
+      await call(allowanceGateway, "/byok", { method: "POST", apiKey: owner.apiKey, body: { provider: "openai", key: OWN_KEY } });
+      const openai = client(allowanceGateway, owner);
+      let spent = 0n;
+      for (let request = 0; request < 3; request += 1) {
+        const before = await owner.balance();
+        const completion = await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Count [[words:40]]" }] });
+        bodies.push(JSON.stringify(completion));
+        const upstream = listPrice(completion.usage);
+        const covered = allowance - spent > upstream ? upstream : allowance - spent > 0n ? allowance - spent : 0n;
+        const fee = tenPercent(upstream - covered);
+        if (request === 0) expect(covered).toBe(upstream);
+        if (request === 1) expect(covered > 0n && covered < upstream).toBe(true);
+        if (request === 2) expect(covered).toBe(0n);
+        expect(before - (await owner.balance())).toBe(fee);
+        const entries = await allowanceGateway.services.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.generationId, completion.id));
+        expect(entries.map((entry) => [entry.amount, entry.metadata?.is_byok])).toEqual(fee === 0n ? [] : [[-fee, true]]);
+        const [record] = await allowanceGateway.services.database.db.select().from(generations).where(eq(generations.id, completion.id));
+        expect(record).toMatchObject({ isByok: true, totalCost: fee, upstreamInferenceCost: upstream });
+        spent += upstream;
+      }
+      expect((await allowanceGateway.services.keys.get(TEST_OPERATOR, owner.keyHash)).spend.byokUsageMonthly).toBe(spent);
+      // An operator naming an account that does not exist gets a 404, not a database error.
+      const missing = await call(allowanceGateway, "/byok", { method: "POST", apiKey: MANAGEMENT_KEY, body: { provider: "openai", key: OWN_KEY, account_id: "00000000-0000-4000-8000-000000000000" } });
+      expect(missing.status).toBe(404);
+    } finally {
+      await allowanceGateway.stop();
+    }
+  });
+});
+
 describe("without ENCRYPTION_KEY", () => {
   it("refuses to store a key over REST and GraphQL with an error that names it, and serves on shared keys", async () => {
     const plain = await startTestGateway({ env: providers.env, config: { LOG_LEVEL: "debug" }, logDestination: logCapture() });
