@@ -141,8 +141,9 @@ export function createByokService(options: {
 
     async list(principal, accountId) {
       const scope = scopeOf(principal);
+      // Another account's id is answered like a missing one.
+      if (scope.kind === "account" && accountId !== undefined && accountId !== scope.accountId) throw notFound("Account not found");
       const only = scope.kind === "account" ? scope.accountId : accountId;
-      if (scope.kind === "account" && accountId !== undefined && accountId !== scope.accountId) return [];
       if (only !== undefined && !isAccountId(only)) return [];
       const rows = await db
         .select()
