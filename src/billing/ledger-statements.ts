@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { PeriodStarts } from "./limit-periods.js";
 import type { Amount } from "./money.js";
+import { formatUsd } from "./money.js";
 
 /**
  * The ledger's money statements, each one SQL statement built from data-modifying CTEs, so that every change
@@ -262,6 +263,7 @@ export function chargeLeaseStatement(options: {
     options.charges.map((charge, index) => ({
       cost: charge.cost.toString(),
       byok: (charge.byokUsage ?? 0n).toString(),
+      byok_usd: charge.byokUsage === undefined ? null : formatUsd(charge.byokUsage),
       generation_id: charge.generationId,
       model: charge.model,
       provider: charge.provider,
@@ -270,8 +272,8 @@ export function chargeLeaseStatement(options: {
     })),
   );
   return sql`with charges as (
-      select c.cost::bigint as cost, c.byok::bigint as byok, c.generation_id, c.model, c.provider, c.description, c.ord
-      from json_to_recordset(${charges}::json) as c(cost text, byok text, generation_id text, model text, provider text, description text, ord int)
+      select c.cost::bigint as cost, c.byok::bigint as byok, c.byok_usd, c.generation_id, c.model, c.provider, c.description, c.ord
+      from json_to_recordset(${charges}::json) as c(cost text, byok text, byok_usd text, generation_id text, model text, provider text, description text, ord int)
     ), total as (
       select coalesce(sum(cost), 0)::bigint as amount, coalesce(sum(byok), 0)::bigint as byok from charges
     ), before as (
@@ -304,6 +306,7 @@ export function chargeLeaseStatement(options: {
         (select balance from balance_row) + (select amount from total) - sum(c.cost) over (order by c.ord),
         ${options.keyHash}, null, c.generation_id, c.model, c.description,
         jsonb_build_object('provider', c.provider, 'lease_id', ${options.reservationId}::text)
+          || case when c.byok_usd is null then '{}'::jsonb else jsonb_build_object('is_byok', true, 'upstream_inference_cost_usd', c.byok_usd) end
       from charges as c
       where c.cost <> 0 and exists (select 1 from balance_row)
       returning id

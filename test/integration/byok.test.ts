@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseUsd } from "../../src/billing/money.js";
+import { formatUsd, parseUsd } from "../../src/billing/money.js";
 import { byokKeys, generations, ledgerEntries } from "../../src/db/schema/index.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import type { RunningSimulator } from "../simulators/shared/simulator-server.js";
@@ -161,7 +161,9 @@ describe("a request from an account with an own key", () => {
     expect(before - (await owner.balance())).toBe(fee);
 
     const entries = await gateway.services.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.generationId, completion.id));
-    expect(entries.map((entry) => entry.amount)).toEqual([-fee]);
+    expect(entries.map((entry) => [entry.amount, entry.metadata?.is_byok, entry.metadata?.upstream_inference_cost_usd])).toEqual([[-fee, true, formatUsd(upstream)]]);
+    // Charged through this instance's lease on the balance (CREDIT_LEASE_USD), not a reservation of its own.
+    expect(entries[0]?.metadata?.lease_id).toEqual(expect.any(String));
     const [record] = await gateway.services.database.db.select().from(generations).where(eq(generations.id, completion.id));
     expect(record).toMatchObject({ isByok: true, totalCost: fee, upstreamInferenceCost: upstream });
     const generation = await call(gateway, `/generation?id=${completion.id}`, { apiKey: owner.apiKey });
@@ -351,7 +353,9 @@ describe("the monthly free allowance, with a configured fee rate and one ledger 
         if (request === 2) expect(covered).toBe(0n);
         expect(before - (await owner.balance())).toBe(fee);
         const entries = await allowanceGateway.services.database.db.select().from(ledgerEntries).where(eq(ledgerEntries.generationId, completion.id));
-        expect(entries.map((entry) => [entry.amount, entry.metadata?.is_byok])).toEqual(fee === 0n ? [] : [[-fee, true]]);
+        expect(entries.map((entry) => [entry.amount, entry.metadata?.is_byok, entry.metadata?.upstream_inference_cost_usd])).toEqual(fee === 0n ? [] : [[-fee, true, formatUsd(upstream)]]);
+        // One reservation per request (CREDIT_LEASE_USD=0).
+        for (const entry of entries) expect(entry.reservationId).toEqual(expect.any(String));
         const [record] = await allowanceGateway.services.database.db.select().from(generations).where(eq(generations.id, completion.id));
         expect(record).toMatchObject({ isByok: true, totalCost: fee, upstreamInferenceCost: upstream });
         spent += upstream;
