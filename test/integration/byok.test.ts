@@ -174,6 +174,24 @@ describe("a request from an account with an own key", () => {
     expect(view.spend.usage).toBe(fee);
   });
 
+  it("over GraphQL too, with the upstream price and the fee in the usage", async () => {
+    const owner = await createFundedKey(gateway, { usd: "1" });
+    await graphql(gateway, owner.apiKey, `mutation { setByokKey(input: { provider: "openai", key: "${OWN_KEY}" }) { id } }`);
+    const before = await owner.balance();
+    const seen = openUpstream.requests.length;
+    const result = await graphql(
+      gateway,
+      owner.apiKey,
+      `mutation { createChatCompletion(input: { model: "${MODEL}", messages: [{ role: "user", content: "Count [[words:25]]" }] }) { usage { promptTokens completionTokens cost isByok upstreamInferenceCost } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(authorizations(openUpstream).slice(seen)).toEqual([`Bearer ${OWN_KEY}`]);
+    const usage = (result.data?.createChatCompletion as { usage: { promptTokens: number; completionTokens: number; cost: string; isByok: boolean; upstreamInferenceCost: string } }).usage;
+    const upstream = listPrice({ prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens });
+    expect(usage).toMatchObject({ isByok: true, upstreamInferenceCost: formatUsd(upstream), cost: formatUsd(fivePercent(upstream)) });
+    expect(before - (await owner.balance())).toBe(fivePercent(upstream));
+  });
+
   it("streams on the own key too, with the same exact fee", async () => {
     const owner = await createFundedKey(gateway, { usd: "1" });
     await call(gateway, "/byok", { method: "POST", apiKey: owner.apiKey, body: { provider: "openai", key: OWN_KEY } });

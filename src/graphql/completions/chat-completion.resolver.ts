@@ -28,6 +28,8 @@ function toChatCompletion(result: CompletionResult): ChatCompletion {
       cachedTokens: result.tokens.cacheRead,
       reasoningTokens: result.tokens.reasoning,
       cost: formatUsd(result.cost),
+      isByok: result.isByok,
+      upstreamInferenceCost: result.upstreamInferenceCost === null ? null : formatUsd(result.upstreamInferenceCost),
     },
   };
 }
