@@ -19,6 +19,8 @@ export interface OwnKeyCredential {
   providerSlug: string;
   apiKey: string;
   allowFallback: boolean;
+  /** The stored form it was decrypted from: a rejection is recorded only while the key is still this one. */
+  sealed: string;
 }
 
 export interface PutByokKeyInput {
@@ -55,7 +57,7 @@ export interface ByokService {
   /** The account's active keys by provider slug, decrypted (cached). */
   ownKeys(accountId: string): Promise<ReadonlyMap<string, OwnKeyCredential>>;
   /** Marks a key its provider refused, so it is skipped until the account replaces or re-enables it. */
-  reportRejected(input: { accountId: string; keyId: string; status: number; message: string }): Promise<void>;
+  reportRejected(input: { accountId: string; keyId: string; sealed: string; status: number; message: string }): Promise<void>;
 }
 
 const NO_KEYS: ReadonlyMap<string, OwnKeyCredential> = new Map();
@@ -127,7 +129,14 @@ export function createByokService(options: {
     for (const row of rows) {
       try {
         const apiKey = cipher.decrypt(row.encryptedKey, cipherContext(row.accountId, row.providerSlug));
-        keys.set(row.providerSlug, { id: row.id, accountId: row.accountId, providerSlug: row.providerSlug, apiKey, allowFallback: row.allowFallback });
+        keys.set(row.providerSlug, {
+          id: row.id,
+          accountId: row.accountId,
+          providerSlug: row.providerSlug,
+          apiKey,
+          allowFallback: row.allowFallback,
+          sealed: row.encryptedKey,
+        });
       } catch {
         // Made under another ENCRYPTION_KEY, or altered: unusable, and said so without any key material.
         options.logger?.warn({ byokKeyId: row.id, accountId: row.accountId, provider: row.providerSlug }, "a stored BYOK key does not decrypt under ENCRYPTION_KEY; it is skipped");
@@ -245,7 +254,8 @@ export function createByokService(options: {
       await db
         .update(byokKeys)
         .set({ rejectedAt: new Date(clock()), rejectedStatus: input.status, rejectedMessage: input.message.slice(0, 500), updatedAt: new Date(clock()) })
-        .where(and(eq(byokKeys.id, input.keyId), eq(byokKeys.accountId, input.accountId)));
+        // A key replaced while the refused request was in flight is the account's newer answer: left alone.
+        .where(and(eq(byokKeys.id, input.keyId), eq(byokKeys.accountId, input.accountId), eq(byokKeys.encryptedKey, input.sealed)));
       changed(input.accountId);
     },
   };

@@ -60,6 +60,8 @@ export interface OwnKey {
   apiKey: string;
   /** False: the gateway's shared key of this provider is never used for the account. */
   allowFallback: boolean;
+  /** The stored (encrypted) form, naming this version of the key when its rejection is reported. */
+  sealed: string;
 }
 
 /**
@@ -74,5 +76,5 @@ export interface OwnKeyPort {
   /** The fee charged to credits for an own-key generation whose upstream (list) price was `upstreamCost`. */
   fee(accountId: string, upstreamCost: Amount, now: number): Promise<Amount>;
   /** The provider refused the key (401/403): it is skipped until the account replaces it. */
-  reportRejected(input: { accountId: string; keyId: string; status: number; message: string }): Promise<void>;
+  reportRejected(input: { accountId: string; keyId: string; sealed: string; status: number; message: string }): Promise<void>;
 }

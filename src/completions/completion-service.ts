@@ -163,7 +163,7 @@ export function createCompletionService(options: {
     const status = error.metadata?.provider_code;
     if (status !== 401 && status !== 403) return error;
     const message = `Provider ${ownKey.providerSlug} refused your own key (status ${status}); it is skipped until you replace or re-enable it`;
-    await options.ownKeys?.reportRejected({ accountId: ownKey.accountId, keyId: ownKey.id, status, message }).catch((reportError: unknown) => {
+    await options.ownKeys?.reportRejected({ accountId: ownKey.accountId, keyId: ownKey.id, sealed: ownKey.sealed, status, message }).catch((reportError: unknown) => {
       options.logger?.error({ err: reportError, byokKeyId: ownKey.id }, "could not record the rejection of a BYOK key");
     });
     return new GatewayError("provider_unavailable", message, { retryable: true, metadata: { ...error.metadata, byok_key_id: ownKey.id, is_byok: true } });
