@@ -6,6 +6,7 @@ CREATE TABLE "byok_keys" (
 	"encrypted_key" text NOT NULL,
 	"label" text NOT NULL,
 	"allow_fallback" boolean DEFAULT true NOT NULL,
+	"is_fallback" boolean DEFAULT false NOT NULL,
 	"disabled" boolean DEFAULT false NOT NULL,
 	"rejected_at" timestamp with time zone,
 	"rejected_status" integer,

@@ -14,6 +14,8 @@ export interface ByokKeyView {
   name: string;
   label: string;
   allowFallback: boolean;
+  /** Tried after the gateway's shared keys instead of before (OpenRouter's "Fallback" keys). */
+  isFallback: boolean;
   disabled: boolean;
   status: ByokKeyStatus;
   /** Set when the provider refused the key (401/403): when, its status and its message (scrubbed). */
@@ -33,6 +35,7 @@ export function toByokKeyView(row: ByokKeyRow): ByokKeyView {
     name: row.name,
     label: row.label,
     allowFallback: row.allowFallback,
+    isFallback: row.isFallback,
     disabled: row.disabled,
     status: row.disabled ? "disabled" : rejection !== null ? "rejected" : "active",
     rejection,

@@ -19,6 +19,7 @@ export interface OwnKeyCredential {
   providerSlug: string;
   apiKey: string;
   allowFallback: boolean;
+  isFallback: boolean;
   /** The stored form it was decrypted from: a rejection is recorded only while the key is still this one. */
   sealed: string;
 }
@@ -30,12 +31,15 @@ export interface PutByokKeyInput {
   key: string;
   name?: string;
   allowFallback?: boolean;
+  isFallback?: boolean;
+  disabled?: boolean;
 }
 
 export interface UpdateByokKeyInput {
   key?: string;
   name?: string;
   allowFallback?: boolean;
+  isFallback?: boolean;
   disabled?: boolean;
 }
 
@@ -135,6 +139,7 @@ export function createByokService(options: {
           providerSlug: row.providerSlug,
           apiKey,
           allowFallback: row.allowFallback,
+          isFallback: row.isFallback,
           sealed: row.encryptedKey,
         });
       } catch {
@@ -180,7 +185,8 @@ export function createByokService(options: {
         label: maskApiKey(key),
         name,
         allowFallback: input.allowFallback ?? true,
-        disabled: false,
+        isFallback: input.isFallback ?? false,
+        disabled: input.disabled ?? false,
         rejectedAt: null,
         rejectedStatus: null,
         rejectedMessage: null,
@@ -218,6 +224,7 @@ export function createByokService(options: {
       const name = validName(input.name);
       if (name !== undefined) set.name = name;
       if (input.allowFallback !== undefined) set.allowFallback = input.allowFallback;
+      if (input.isFallback !== undefined) set.isFallback = input.isFallback;
       if (input.disabled !== undefined) set.disabled = input.disabled;
       // A new key, or re-enabling the old one, is the account's answer to a rejection: try it again.
       if (input.key !== undefined || input.disabled === false) Object.assign(set, { rejectedAt: null, rejectedStatus: null, rejectedMessage: null });

@@ -60,6 +60,8 @@ export interface OwnKey {
   apiKey: string;
   /** False: the gateway's shared key of this provider is never used for the account. */
   allowFallback: boolean;
+  /** True: tried after the shared keys instead of before. */
+  isFallback: boolean;
   /** The stored (encrypted) form, naming this version of the key when its rejection is reported. */
   sealed: string;
 }

@@ -8,6 +8,7 @@ import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import type { RunningSimulator } from "../simulators/shared/simulator-server.js";
 import { createFundedKey, TEST_OPERATOR } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
+import { expectOpenRouterResponse } from "../support/contract.js";
 import { graphqlRequest } from "../support/graphql-client.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
@@ -104,6 +105,7 @@ describe("storing an own key", () => {
     const owner = await createFundedKey(gateway, { usd: "1" });
     const created = await call(gateway, "/byok", { method: "POST", apiKey: owner.apiKey, body: { provider: "openai", key: OWN_KEY, name: "mine" } });
     expect(created.status).toBe(201);
+    expectOpenRouterResponse("/byok", "post", 201, created.body);
     const data = created.body.data as Record<string, unknown>;
     expect(data).toMatchObject({ account_id: owner.accountId, provider: "openai", name: "mine", status: "active", allow_fallback: true, error: null });
     expect(data.label).toMatch(/^sk-own-openai-key-.{3}\.\.\..{3}$/);
@@ -115,8 +117,16 @@ describe("storing an own key", () => {
     expect(replaced.status).toBe(200);
     expect((replaced.body.data as Record<string, unknown>).id).toBe(data.id);
     const listed = await call(gateway, "/byok", { apiKey: owner.apiKey });
-    expect((listed.body.data as unknown[]).length).toBe(1);
-    expect(await call(gateway, `/byok/${String(data.id)}`, { method: "DELETE", apiKey: owner.apiKey })).toMatchObject({ status: 200, body: { deleted: true } });
+    expect(listed.body).toMatchObject({ total_count: 1, data: [{ id: data.id, workspace_id: owner.accountId, is_fallback: false, disabled: false }] });
+    expectOpenRouterResponse("/byok", "get", 200, listed.body);
+    const one = await call(gateway, `/byok/${String(data.id)}`, { apiKey: owner.apiKey });
+    expectOpenRouterResponse(`/byok/${String(data.id)}`, "get", 200, one.body);
+    const patched = await call(gateway, `/byok/${String(data.id)}`, { method: "PATCH", apiKey: owner.apiKey, body: { name: "renamed", disabled: true } });
+    expect(patched.body.data).toMatchObject({ name: "renamed", disabled: true, status: "disabled" });
+    expectOpenRouterResponse(`/byok/${String(data.id)}`, "patch", 200, patched.body);
+    const deleted = await call(gateway, `/byok/${String(data.id)}`, { method: "DELETE", apiKey: owner.apiKey });
+    expect(deleted).toMatchObject({ status: 200, body: { deleted: true } });
+    expectOpenRouterResponse(`/byok/${String(data.id)}`, "delete", 200, deleted.body);
     expect((await call(gateway, "/byok", { apiKey: owner.apiKey })).body.data).toEqual([]);
   });
 
@@ -190,6 +200,20 @@ describe("a request from an account with an own key", () => {
     const upstream = listPrice({ prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens });
     expect(usage).toMatchObject({ isByok: true, upstreamInferenceCost: formatUsd(upstream), cost: formatUsd(fivePercent(upstream)) });
     expect(before - (await owner.balance())).toBe(fivePercent(upstream));
+  });
+
+  it("marked is_fallback, waits behind the shared key (OpenRouter's Fallback keys); disabled, is not used", async () => {
+    const owner = await createFundedKey(gateway, { usd: "1" });
+    const stored = await call(gateway, "/byok", { method: "POST", apiKey: owner.apiKey, body: { provider: "openai", key: OWN_KEY, is_fallback: true } });
+    expect(stored.body.data).toMatchObject({ is_fallback: true });
+    let seen = openUpstream.requests.length;
+    const behind = await client(gateway, owner).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    bodies.push(JSON.stringify(behind));
+    expect(authorizations(openUpstream).slice(seen)).toEqual([`Bearer ${SIMULATOR_KEYS.openai}`]);
+    await call(gateway, `/byok/${String((stored.body.data as { id: string }).id)}`, { method: "PATCH", apiKey: owner.apiKey, body: { is_fallback: false, disabled: true } });
+    seen = openUpstream.requests.length;
+    await client(gateway, owner).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    expect(authorizations(openUpstream).slice(seen)).toEqual([`Bearer ${SIMULATOR_KEYS.openai}`]);
   });
 
   it("streams on the own key too, with the same exact fee", async () => {

@@ -9,7 +9,8 @@ import { createdAt, updatedAt } from "./columns.js";
  * the provider (see `src/byok/key-cipher.ts`), so the plaintext is never stored and a row copied to another
  * account or provider does not decrypt; `label` is a masked form for display. The key is only ever sent to
  * `provider_slug`. `allow_fallback` false means the account's requests never use the gateway's shared key of
- * that provider. A provider that refused the key (401/403) sets `rejected_at`, `rejected_status` and
+ * that provider; `is_fallback` true (OpenRouter's "Fallback" keys) tries the own key after the shared ones
+ * instead of before. A provider that refused the key (401/403) sets `rejected_at`, `rejected_status` and
  * `rejected_message`; a rejected or disabled key is skipped until the account replaces or re-enables it,
  * which clears the rejection.
  */
@@ -25,6 +26,7 @@ export const byokKeys = pgTable(
     encryptedKey: text("encrypted_key").notNull(),
     label: text("label").notNull(),
     allowFallback: boolean("allow_fallback").notNull().default(true),
+    isFallback: boolean("is_fallback").notNull().default(false),
     disabled: boolean("disabled").notNull().default(false),
     rejectedAt: timestamp("rejected_at", { withTimezone: true, mode: "date" }),
     rejectedStatus: integer("rejected_status"),

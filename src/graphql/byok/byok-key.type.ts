@@ -46,6 +46,9 @@ export class ByokKey {
   @Field({ description: "When false the gateway's shared key of this provider is never used for the account." })
   allowFallback!: boolean;
 
+  @Field({ description: "True: tried after the gateway's shared keys instead of before (OpenRouter's Fallback keys)." })
+  isFallback!: boolean;
+
   @Field(() => ByokKeyStatusEnum)
   status!: ByokKeyStatusEnum;
 
@@ -66,6 +69,7 @@ export class ByokKey {
       name: view.name,
       label: view.label,
       allowFallback: view.allowFallback,
+      isFallback: view.isFallback,
       status: view.status as ByokKeyStatusEnum,
       error: view.rejection === null ? null : Object.assign(new ByokKeyError(), view.rejection),
       createdAt: view.createdAt,

@@ -16,6 +16,9 @@ export class SetByokKeyInput {
 
   @Field(() => Boolean, { nullable: true, description: "Default true: the shared key serves when the own key cannot." })
   allowFallback?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Default false: true tries the own key after the shared keys." })
+  isFallback?: boolean | null;
 }
 
 @InputType({ description: "Changes to an own key; omitted fields stay. A new key or re-enabling clears a rejection." })
@@ -28,6 +31,9 @@ export class UpdateByokKeyInput {
 
   @Field(() => Boolean, { nullable: true })
   allowFallback?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isFallback?: boolean | null;
 
   @Field(() => Boolean, { nullable: true })
   disabled?: boolean | null;

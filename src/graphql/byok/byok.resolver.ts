@@ -27,6 +27,7 @@ export class ByokResolver {
       key: input.key,
       ...(input.name === undefined || input.name === null ? {} : { name: input.name }),
       ...(input.allowFallback === undefined || input.allowFallback === null ? {} : { allowFallback: input.allowFallback }),
+      ...(input.isFallback === undefined || input.isFallback === null ? {} : { isFallback: input.isFallback }),
     });
     return ByokKey.from(key);
   }
@@ -42,6 +43,7 @@ export class ByokResolver {
     if (input.key !== undefined && input.key !== null) patch.key = input.key;
     if (input.name !== undefined && input.name !== null) patch.name = input.name;
     if (input.allowFallback !== undefined && input.allowFallback !== null) patch.allowFallback = input.allowFallback;
+    if (input.isFallback !== undefined && input.isFallback !== null) patch.isFallback = input.isFallback;
     if (input.disabled !== undefined && input.disabled !== null) patch.disabled = input.disabled;
     return ByokKey.from(await context.services.byok.update(requirePrincipal(context.principal), id, patch));
   }

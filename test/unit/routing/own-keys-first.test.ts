@@ -10,7 +10,7 @@ function candidate(id: number, providerSlug: string): RouteCandidate {
 const LIST = [candidate(1, "groq"), candidate(2, "openai"), candidate(3, "anthropic"), candidate(4, "openai")];
 const shared = new Set(["groq", "openai", "anthropic"]);
 
-function order(ownKeys: Map<string, { allowFallback: boolean }>, sharedKeys = shared): string[] {
+function order(ownKeys: Map<string, { allowFallback: boolean; isFallback?: boolean }>, sharedKeys = shared): string[] {
   return ownKeysFirst({ candidates: LIST, ownKeys, hasSharedKey: (slug) => sharedKeys.has(slug) }).map(
     (entry) => `${entry.endpoint.id}:${entry.ownKey ? "own" : "shared"}`,
   );
@@ -27,6 +27,17 @@ describe("own keys first", () => {
 
   it("never uses the shared key of a provider whose own key turns fallback off; other providers still serve", () => {
     expect(order(new Map([["openai", { allowFallback: false }]]))).toEqual(["2:own", "4:own", "1:shared", "3:shared"]);
+  });
+
+  it("tries an own key marked isFallback after the shared keys (OpenRouter's Fallback keys)", () => {
+    expect(
+      order(
+        new Map([
+          ["openai", { allowFallback: true, isFallback: true }],
+          ["groq", { allowFallback: true }],
+        ]),
+      ),
+    ).toEqual(["1:own", "1:shared", "2:shared", "3:shared", "4:shared", "2:own", "4:own"]);
   });
 
   it("uses an own key for a provider the gateway has no shared key for, and never that provider's shared key", () => {
