@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatUsd, parseUsd } from "../../src/billing/money.js";
+import { cipherContext, createKeyCipher } from "../../src/byok/key-cipher.js";
 import { byokKeys, generations, ledgerEntries } from "../../src/db/schema/index.js";
 import { startOpenAISimulator } from "../simulators/openai/openai-simulator.js";
 import type { RunningSimulator } from "../simulators/shared/simulator-server.js";
@@ -214,6 +216,22 @@ describe("a request from an account with an own key", () => {
     seen = openUpstream.requests.length;
     await client(gateway, owner).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     expect(authorizations(openUpstream).slice(seen)).toEqual([`Bearer ${SIMULATOR_KEYS.openai}`]);
+  });
+
+  it("stored under another ENCRYPTION_KEY, is skipped with a warning and the request served on the shared key", async () => {
+    const owner = await createFundedKey(gateway, { usd: "1" });
+    const foreignCipher = createKeyCipher(randomBytes(32));
+    await gateway.services.database.db.insert(byokKeys).values({
+      accountId: owner.accountId,
+      providerSlug: "openai",
+      encryptedKey: foreignCipher.encrypt(OWN_KEY, cipherContext(owner.accountId, "openai")),
+      label: "sk-own...d4",
+    });
+    const seen = openUpstream.requests.length;
+    const completion = await client(gateway, owner).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    bodies.push(JSON.stringify(completion));
+    expect(authorizations(openUpstream).slice(seen)).toEqual([`Bearer ${SIMULATOR_KEYS.openai}`]);
+    expect(logText.join("")).toContain("does not decrypt under ENCRYPTION_KEY");
   });
 
   it("streams on the own key too, with the same exact fee", async () => {
