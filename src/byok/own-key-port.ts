@@ -12,9 +12,9 @@ import type { ByokService } from "./byok-service.js";
  * Connects the completion pipeline's BYOK port to the BYOK service and the fee policy: `BYOK_FEE_RATE` of
  * the upstream price, after `BYOK_FREE_ALLOWANCE_USD` of upstream spend per account and UTC calendar month.
  * The month's spend so far is the sum of the account's keys' monthly BYOK counters (`key_spend`), read only
- * when an allowance is configured. Two requests settling at the same instant may both see the allowance
- * left before either: the allowance is then over-granted by at most one request's share, never the fee
- * over-charged.
+ * when an allowance is configured. The counters hold written charges only, so requests settling within one
+ * ledger write may each see the allowance left before any of them: the allowance can then be over-granted by
+ * their share, the fee is never over-charged.
  */
 export function createOwnKeyPort(options: { byok: ByokService; db: Database; rate: Rate; monthlyAllowance: Amount }): OwnKeyPort {
   const { rate, monthlyAllowance } = options;
