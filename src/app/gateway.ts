@@ -36,6 +36,10 @@ import { randomSourceFor } from "../routing/random-source.js";
 import { createInProcessHealth } from "../routing/health/in-process-health.js";
 import { createRedisHealth } from "../routing/health/redis-health.js";
 import { RECENT_WINDOW_MS } from "../routing/health/health-view.js";
+import { createByokService } from "../byok/byok-service.js";
+import { createKeyCipher, parseEncryptionKey } from "../byok/key-cipher.js";
+import { createOwnKeyPort } from "../byok/own-key-port.js";
+import { parseRate } from "../billing/rate.js";
 
 export interface RunningGateway {
   /** e.g. `http://127.0.0.1:8080` */
@@ -115,6 +119,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     }),
   });
   const metrics = createPrometheusMetrics({ reservationsHeld: () => tenancy.ledger.heldNow() });
+  const byok = createByokService({
+    db: database.db,
+    cipher: config.ENCRYPTION_KEY === undefined ? undefined : createKeyCipher(parseEncryptionKey(config.ENCRYPTION_KEY)),
+    acceptsOwnKey: (slug) => providers.acceptsOwnKey(slug),
+    cacheMs: config.BYOK_CACHE_MS,
+    logger,
+  });
   const completions = createCompletionService({
     catalog,
     providers,
@@ -126,6 +137,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     events: accountEvents,
     logger,
     metrics,
+    ownKeys: createOwnKeyPort({ byok, db: database.db, rate: parseRate(config.BYOK_FEE_RATE), monthlyAllowance: parseUsd(config.BYOK_FREE_ALLOWANCE_USD) }),
   });
   const services: GatewayServices = {
     config,
@@ -148,6 +160,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     limits,
     rateLimitSettings,
     metrics,
+    byok,
   };
   await tenancy.keyChanges?.start();
   const schema = await buildGatewaySchema(pubSub);

@@ -8,6 +8,7 @@ import type { CompletionService } from "../completions/completion-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
+import type { ByokService } from "../byok/byok-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { EndpointHealth } from "../routing/health/endpoint-health.js";
 import type { PrometheusMetrics } from "../metrics/prometheus-metrics.js";
@@ -41,4 +42,6 @@ export interface GatewayServices extends TenancyServices {
   rateLimitSettings: RateLimitSettingsService;
   /** Prometheus metrics of this instance, served at `GET /metrics`. */
   metrics: PrometheusMetrics;
+  /** Accounts' own provider keys (bring your own key). */
+  byok: ByokService;
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { PeriodStarts } from "./limit-periods.js";
 import type { Amount } from "./money.js";
+import { formatUsd } from "./money.js";
 
 /**
  * The ledger's money statements, each one SQL statement built from data-modifying CTEs, so that every change
@@ -231,6 +232,8 @@ export function renewStatement(options: { ids: readonly string[]; expiresAt: Dat
 /** One usage charge against a lease: its cost and what the ledger entry says about it. */
 export interface LeaseCharge {
   cost: Amount;
+  /** A bring-your-own-key generation's upstream price: counted on the key's BYOK spend, not charged. */
+  byokUsage?: Amount;
   generationId: string | null;
   model: string | null;
   provider: string | null;
@@ -259,6 +262,8 @@ export function chargeLeaseStatement(options: {
   const charges = JSON.stringify(
     options.charges.map((charge, index) => ({
       cost: charge.cost.toString(),
+      byok: (charge.byokUsage ?? 0n).toString(),
+      byok_usd: charge.byokUsage === undefined ? null : formatUsd(charge.byokUsage),
       generation_id: charge.generationId,
       model: charge.model,
       provider: charge.provider,
@@ -267,10 +272,10 @@ export function chargeLeaseStatement(options: {
     })),
   );
   return sql`with charges as (
-      select c.cost::bigint as cost, c.generation_id, c.model, c.provider, c.description, c.ord
-      from json_to_recordset(${charges}::json) as c(cost text, generation_id text, model text, provider text, description text, ord int)
+      select c.cost::bigint as cost, c.byok::bigint as byok, c.byok_usd, c.generation_id, c.model, c.provider, c.description, c.ord
+      from json_to_recordset(${charges}::json) as c(cost text, byok text, byok_usd text, generation_id text, model text, provider text, description text, ord int)
     ), total as (
-      select coalesce(sum(cost), 0)::bigint as amount from charges
+      select coalesce(sum(cost), 0)::bigint as amount, coalesce(sum(byok), 0)::bigint as byok from charges
     ), before as (
       -- The lease as this statement's snapshot saw it, before any change below.
       select id, amount from reservations where id = ${options.reservationId}::uuid
@@ -294,13 +299,14 @@ export function chargeLeaseStatement(options: {
       where account_id = ${options.accountId}::uuid
       returning balance
     ), key_row as (
-      ${keySpendUpdateSql({ keyHash: options.keyHash, periods, cost: sql`(select amount from total)`, byok: sql`0`, freed: sql`coalesce((select freed from lease), 0)` })}
+      ${keySpendUpdateSql({ keyHash: options.keyHash, periods, cost: sql`(select amount from total)`, byok: sql`(select byok from total)`, freed: sql`coalesce((select freed from lease), 0)` })}
     ), entries as (
       insert into ledger_entries (account_id, type, amount, balance_after, key_hash, reservation_id, generation_id, model, description, metadata)
       select ${options.accountId}::uuid, 'usage', -c.cost,
         (select balance from balance_row) + (select amount from total) - sum(c.cost) over (order by c.ord),
         ${options.keyHash}, null, c.generation_id, c.model, c.description,
         jsonb_build_object('provider', c.provider, 'lease_id', ${options.reservationId}::text)
+          || case when c.byok_usd is null then '{}'::jsonb else jsonb_build_object('is_byok', true, 'upstream_inference_cost_usd', c.byok_usd) end
       from charges as c
       where c.cost <> 0 and exists (select 1 from balance_row)
       returning id

@@ -1,6 +1,6 @@
 import type { LanguageModel } from "../core/language-model.js";
 import type { RouteCandidate } from "../routing/select-candidates.js";
-import type { HeldFunds } from "./completion-ports.js";
+import type { HeldFunds, OwnKey } from "./completion-ports.js";
 import type { PromptEstimate } from "./estimate-prompt.js";
 
 /** The tokens one attempt's hold pays for: the charge never exceeds the hold, and a stream stops at `outputTokens`. */
@@ -17,6 +17,8 @@ export interface Attempt {
   model: LanguageModel;
   hold: HeldFunds;
   cover: HoldCover;
+  /** Set when the attempt calls the provider with the account's own key (BYOK): the hold is then only the fee. */
+  ownKey: OwnKey | undefined;
   /** The request's prompt estimate, made once per request: the hold is sized by it, a usage-less answer billed by it. */
   prompt: PromptEstimate;
   startedAt: number;

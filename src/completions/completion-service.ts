@@ -14,9 +14,11 @@ import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { Router } from "../routing/router.js";
 import { servedFigures } from "./served-figures.js";
+import type { KeyedCandidate } from "../routing/own-keys-first.js";
+import { ownKeysFirst } from "../routing/own-keys-first.js";
 import { AnswerAccumulator, isOutputPart } from "./answer-accumulator.js";
 import type { ChatRequest } from "./chat-request.js";
-import type { AdmissionTicket, CompletionAdmission, CompletionBilling } from "./completion-ports.js";
+import type { AdmissionTicket, CompletionAdmission, CompletionBilling, OwnKey, OwnKeyPort } from "./completion-ports.js";
 import { estimatePrompt } from "./estimate-prompt.js";
 import { holdFunds } from "./hold-funds.js";
 import type { Attempt } from "./completion-attempt.js";
@@ -42,8 +44,15 @@ export interface CompletionResult extends ServedBy {
   tokens: BilledTokens;
   /** Exactly what the ledger was charged. */
   cost: Amount;
-  /** `cost` split into its input and output sides; they add up to it exactly. */
+  /**
+   * The price at the endpoint split into its input and output sides: they add up to `cost` exactly, except on
+   * an own key, where they are the upstream's price and `cost` is the fee.
+   */
   costParts: CostParts;
+  /** Served on the account's own provider key (BYOK). */
+  isByok: boolean;
+  /** On an own key, the upstream's price at list prices (paid by the account to the provider); null otherwise. */
+  upstreamInferenceCost: Amount | null;
   /** Set when a stream failed after output began. */
   error?: GatewayError;
   cancelled: boolean;
@@ -119,6 +128,8 @@ export function createCompletionService(options: {
   logger?: FastifyBaseLogger;
   /** Told of every settled generation. */
   metrics?: Pick<GatewayMetrics, "observeGeneration">;
+  /** Bring your own key: the accounts' own provider keys, tried before the shared ones. */
+  ownKeys?: OwnKeyPort;
 }): CompletionService {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => newGenerationId(clock()));
@@ -130,6 +141,7 @@ export function createCompletionService(options: {
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.ownKeys === undefined ? {} : { ownKeys: options.ownKeys }),
   });
   const settle = settler.settle;
   const router = options.router;
@@ -140,6 +152,29 @@ export function createCompletionService(options: {
     }
   }
 
+  const NO_OWN_KEYS: ReadonlyMap<string, OwnKey> = new Map();
+
+  /** The candidates in the router's order, then own-key endpoints first (see own-keys-first.ts). */
+  function route(request: ChatRequest, prompt: { tokens: number }, ownKeys: ReadonlyMap<string, OwnKey>): KeyedCandidate[] {
+    const usable = ownKeys.size === 0 ? undefined : (slug: string) => ownKeys.has(slug) || options.providers.isConfigured(slug);
+    const candidates = router.route(request, prompt, usable);
+    return ownKeysFirst({ candidates, ownKeys, hasSharedKey: (slug) => options.providers.isConfigured(slug) });
+  }
+
+  /**
+   * A provider that refused the account's own key: reported on the key (skipped from now on) and turned into
+   * an error that says so, retryable so the shared key or another endpoint can still serve.
+   */
+  async function ownKeyRefused(ownKey: OwnKey, error: GatewayError): Promise<GatewayError> {
+    const status = error.metadata?.provider_code;
+    if (status !== 401 && status !== 403) return error;
+    const message = `Provider ${ownKey.providerSlug} refused your own key (status ${status}); it is skipped until you replace or re-enable it`;
+    await options.ownKeys?.reportRejected({ accountId: ownKey.accountId, keyId: ownKey.id, sealed: ownKey.sealed, status, message }).catch((reportError: unknown) => {
+      options.logger?.error({ err: reportError, byokKeyId: ownKey.id }, "could not record the rejection of a BYOK key");
+    });
+    return new GatewayError("provider_unavailable", message, { retryable: true, metadata: { ...error.metadata, byok_key_id: ownKey.id, is_byok: true } });
+  }
+
   /** Tries candidates in order until one starts; `start` must throw before producing output to fail over. */
   async function firstWorking<T>(
     request: ChatRequest,
@@ -148,8 +183,10 @@ export function createCompletionService(options: {
     start: (attempt: Attempt) => Promise<T>,
   ): Promise<{ attempt: Attempt; value: T; ticket: AdmissionTicket }> {
     requireApiPrincipal(run.principal);
+    const accountId = run.principal.accountId;
+    const ownKeys = options.ownKeys === undefined || accountId === null ? NO_OWN_KEYS : await options.ownKeys.keysOf(accountId);
     const prompt = estimatePrompt(request.options);
-    const candidates = router.route(request, prompt);
+    const candidates = route(request, prompt, ownKeys);
     const first = candidates[0];
     if (first === undefined) throw new GatewayError("no_provider", "No provider available");
     const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
@@ -158,14 +195,29 @@ export function createCompletionService(options: {
     for (const candidate of candidates) {
       // Its circuit opened since routing, or another request is probing it.
       if (!router.admit(candidate)) continue;
-      const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
+      const { providerSlug, providerModelId } = candidate.endpoint;
+      const ownKey = candidate.ownKey ? ownKeys.get(providerSlug) : undefined;
+      const model =
+        ownKey === undefined
+          ? options.providers.languageModel(providerSlug, providerModelId)
+          : options.providers.languageModelWithKey(providerSlug, providerModelId, ownKey.apiKey);
       const outputCeiling = model.outputTokenCeiling?.(request.options);
-      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling });
+      const feeBound = ownKey === undefined ? undefined : options.ownKeys?.feeBound;
+      const { hold, cover } = await holdFunds({
+        billing: options.billing,
+        principal: run.principal,
+        request,
+        endpoint: candidate.endpoint,
+        prompt,
+        outputCeiling,
+        ...(feeBound === undefined ? {} : { feeBound }),
+      });
       const attempt: Attempt = {
         candidate,
         model,
         hold,
         cover,
+        ownKey,
         prompt,
         startedAt: clock(),
       };
@@ -174,7 +226,7 @@ export function createCompletionService(options: {
         const value = await start(attempt);
         return { attempt, value, ticket };
       } catch (error) {
-        const gatewayError = toGatewayError(error);
+        const gatewayError = ownKey === undefined ? toGatewayError(error) : await ownKeyRefused(ownKey, toGatewayError(error));
         attempts.push({
           provider: candidate.endpoint.providerSlug,
           endpointId: candidate.endpoint.id,

@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/principal.js";
 import type { SnapshotEndpoint } from "../catalog/catalog-snapshot.js";
-import { formatUsd } from "../billing/money.js";
+import { formatUsd, type Amount } from "../billing/money.js";
 import { PaymentRequiredError } from "../billing/payment-required.js";
 import { affordableOutputTokens, maximumCost } from "../billing/usage-cost.js";
 import { GatewayError } from "../core/errors.js";
@@ -26,6 +26,8 @@ export async function holdFunds(input: {
   prompt: PromptEstimate;
   /** The adapter's `outputTokenCeiling` for the request, when it asks the provider for more than `max_tokens`. */
   outputCeiling: number | undefined;
+  /** For an attempt on the account's own key: the fee's bound on an upstream price, which is all that is held. */
+  feeBound?: (maxUpstreamCost: Amount) => Amount;
 }): Promise<{ hold: HeldFunds; cover: HoldCover }> {
   const { endpoint, request, prompt } = input;
   const promptTokens = Math.min(prompt.tokenBound, endpoint.contextLength);
@@ -33,7 +35,8 @@ export async function holdFunds(input: {
   // answer less room than the provider gives it, and the stream would be cut short).
   const allowed = request.options.maxOutputTokens ?? endpoint.maxCompletionTokens ?? Math.max(1, endpoint.contextLength - prompt.tokens);
   const maxOutput = Math.max(allowed, input.outputCeiling ?? 0);
-  const maxCost = maximumCost({ promptTokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
+  const maxUpstreamCost = maximumCost({ promptTokens, maxOutputTokens: maxOutput, images: prompt.images, pricing: endpoint.pricing });
+  const maxCost = input.feeBound === undefined ? maxUpstreamCost : input.feeBound(maxUpstreamCost);
   try {
     const hold = await input.billing.hold(input.principal, maxCost);
     return { hold, cover: { promptTokens, outputTokens: maxOutput } };

@@ -225,6 +225,7 @@ export function createLeaseBilling(options: LeaseBillingOptions): CompletionBill
       if (lease === undefined) return options.strict.settle(hold, cost, details);
       lease.pending.push({
         cost,
+        ...(details.byokUsage === undefined ? {} : { byokUsage: details.byokUsage }),
         generationId: details.generationId,
         model: details.model,
         provider: details.provider,

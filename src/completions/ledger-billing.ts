@@ -1,4 +1,5 @@
 import type { LedgerService, Reservation } from "../billing/ledger-service.js";
+import { formatUsd } from "../billing/money.js";
 import { GatewayError } from "../core/errors.js";
 import type { CompletionBilling, HeldFunds } from "./completion-ports.js";
 
@@ -22,7 +23,8 @@ export function createLedgerBilling(ledger: LedgerService): CompletionBilling {
       return hold;
     },
     async settle(hold, cost, details) {
-      await ledger.settle(reservationOf(hold), cost, details);
+      const byok = details.byokUsage === undefined ? {} : { metadata: { is_byok: true, upstream_inference_cost_usd: formatUsd(details.byokUsage) } };
+      await ledger.settle(reservationOf(hold), cost, { ...details, ...byok });
     },
     async release(hold) {
       await ledger.release(reservationOf(hold));

@@ -12,7 +12,7 @@ import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { ChatRequest } from "./chat-request.js";
 import type { Attempt } from "./completion-attempt.js";
-import type { AdmissionTicket, CompletionBilling } from "./completion-ports.js";
+import type { AdmissionTicket, CompletionBilling, OwnKeyPort } from "./completion-ports.js";
 import type { CompletionResult, CompletionRun, ServedBy } from "./completion-service.js";
 
 /** Everything known about a generation when it ends. */
@@ -58,6 +58,8 @@ export function createGenerationSettler(deps: {
   logger?: FastifyBaseLogger;
   /** Told of every settled generation (tokens, cost, time to first token). */
   metrics?: Pick<GatewayMetrics, "observeGeneration">;
+  /** Prices own-key (BYOK) generations; without it their fee is zero. */
+  ownKeys?: OwnKeyPort;
 }): { settle: (input: SettleInput) => Promise<CompletionResult>; drain: () => Promise<void> } {
   const clock = deps.clock;
   const strict = deps.durability !== "relaxed";
@@ -80,10 +82,18 @@ export function createGenerationSettler(deps: {
     const finishReason: FinishReason = input.finishReason ?? { unified: input.error === undefined ? "stop" : "error", raw: undefined };
     // A cut stream that produced output is charged for it; zero-completion insurance covers the rest.
     const usageParts = chargedParts({ tokens, pricing: attempt.candidate.endpoint.pricing, finishReason: input.cancelled && tokens.completion > 0 ? { unified: "stop", raw: undefined } : finishReason });
-    // The hold is an upper bound: what the upstream reported beyond it is not charged, only recorded.
-    const costParts = capCostParts(usageParts, attempt.hold.maxCost);
-    const cost = costParts.prompt + costParts.completion;
-    const unchargedCost = usageParts.prompt + usageParts.completion - cost;
+    const listCost = usageParts.prompt + usageParts.completion;
+    const ownKey = attempt.ownKey;
+    // The hold is an upper bound: what the upstream reported beyond it is not charged, only recorded. On the
+    // account's own key the provider is paid directly: the upstream price is recorded, only the fee charged.
+    const costParts = ownKey === undefined ? capCostParts(usageParts, attempt.hold.maxCost) : usageParts;
+    let cost = costParts.prompt + costParts.completion;
+    let unchargedCost = listCost - cost;
+    if (ownKey !== undefined) {
+      const fee = listCost === 0n || deps.ownKeys === undefined ? 0n : await deps.ownKeys.fee(ownKey.accountId, listCost, clock());
+      cost = fee < attempt.hold.maxCost ? fee : attempt.hold.maxCost;
+      unchargedCost = fee - cost;
+    }
     const overshootTokens = Math.max(0, tokens.completion - attempt.cover.outputTokens) + Math.max(0, tokens.prompt - attempt.cover.promptTokens);
     if (overshootTokens > 0 || unchargedCost > 0n) {
       deps.logger?.warn(
@@ -100,12 +110,15 @@ export function createGenerationSettler(deps: {
         "upstream overshot the hold: usage beyond it is not charged",
       );
     }
+    // An own-key generation is settled even when its fee is zero, so its upstream price counts on the key.
+    const byokUsage = ownKey === undefined ? 0n : listCost;
     const charged =
-      cost > 0n
+      cost > 0n || byokUsage > 0n
         ? deps.billing.settle(attempt.hold, cost, {
             generationId: input.servedBy.generationId,
             model: input.servedBy.model,
             provider: input.servedBy.providerSlug,
+            ...(ownKey === undefined ? {} : { byokUsage }),
           })
         : deps.billing.release(attempt.hold);
     track(
@@ -164,6 +177,8 @@ export function createGenerationSettler(deps: {
       userAgent: input.run.attribution?.userAgent ?? null,
       overshootTokens,
       unchargedCost,
+      isByok: ownKey !== undefined,
+      upstreamInferenceCost: ownKey === undefined ? null : listCost,
       errorMessage: input.error?.message ?? null,
       createdAt: new Date(input.receivedAt),
     };
@@ -181,6 +196,8 @@ export function createGenerationSettler(deps: {
       tokens,
       cost,
       costParts,
+      isByok: ownKey !== undefined,
+      upstreamInferenceCost: ownKey === undefined ? null : listCost,
       cancelled: input.cancelled,
       warnings: input.warnings,
       attempts: input.attempts.length,
@@ -195,7 +212,7 @@ export function createGenerationSettler(deps: {
     }
     const recorded = deps.recorder.recordDurably(row);
     // A release (nothing charged) is not waited for: a crash before it loses nothing but a hold the sweeper frees.
-    const durable = cost > 0n ? Promise.all([charged, recorded]) : recorded;
+    const durable = cost > 0n || byokUsage > 0n ? Promise.all([charged, recorded]) : recorded;
     track(durable.then(() => undefined, () => undefined));
     try {
       await durable;

@@ -147,6 +147,17 @@ const configSchema = z.object({
   HEALTH_SYNC_MS: z.coerce.number().int().min(10).default(1000),
   /** Prefix of the endpoint health keys in Redis; tests and co-tenants of one Redis set their own. */
   HEALTH_KEY_PREFIX: z.string().min(1).default("gw:health:"),
+  /**
+   * The server secret that encrypts bring-your-own-key provider keys at rest (AES-256-GCM): 32 bytes as 64 hex
+   * characters (`openssl rand -hex 32`) or base64. Without it BYOK is refused; losing it loses the stored keys.
+   */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** The fee on bring-your-own-key requests, an exact fraction of the upstream (list) price (OpenRouter: 5%). */
+  BYOK_FEE_RATE: z.string().regex(/^\d+(\.\d+)?$/, "a decimal fraction such as 0.05").default("0.05"),
+  /** Upstream (list-price) BYOK spend per account and calendar month (UTC) that pays no fee, USD; 0 = none. */
+  BYOK_FREE_ALLOWANCE_USD: z.string().regex(/^\d+(\.\d{1,12})?$/, "a decimal USD amount").default("0"),
+  /** How long an instance trusts an account's cached BYOK keys; a change made elsewhere applies within it. */
+  BYOK_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
   /** How long an instance trusts a looked-up API key; a disabled or deleted key stops working everywhere within it (at most 3 s). */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3000).default(2000),
 });

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { AccountResolver } from "./accounts/account.resolver.js";
 import { ApiKeyResolver } from "./accounts/api-key.resolver.js";
+import { ByokResolver } from "./byok/byok.resolver.js";
 import { BillingResolver } from "./billing/billing.resolver.js";
 import { AccountEventsResolver } from "./events/account-events.resolver.js";
 import { ChatCompletionResolver } from "./completions/chat-completion.resolver.js";
@@ -25,4 +26,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ApiKeyResolver,
   BillingResolver,
   AccountEventsResolver,
+  ByokResolver,
 ];

@@ -71,6 +71,14 @@ export interface ProviderRegistry {
    * the environment variable to set.
    */
   languageModel(slug: string, providerModelId: string): LanguageModel;
+  /**
+   * A model of a provider called with an account's own key (BYOK) instead of the gateway's: the provider need
+   * not be configured, its base URL is the configured or default one, and the key goes to this provider only.
+   * Errors come out scrubbed of this key as well as the gateway's.
+   */
+  languageModelWithKey(slug: string, providerModelId: string, apiKey: string): LanguageModel;
+  /** Whether accounts may bring their own key for this provider: a known provider that takes an API key. */
+  acceptsOwnKey(slug: string): boolean;
   /** Slugs of the configured providers, in definition order. */
   configuredProviders(): string[];
   /** Slugs of every provider the gateway knows, configured or not. */
@@ -116,7 +124,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
   }
 
   // Every configured key, whichever provider it belongs to: an upstream's error text may quote any of them.
-  const scrubber = createSecretScrubber([...settingsBySlug.values()].map((entry) => entry.settings?.apiKey));
+  const sharedKeys = [...settingsBySlug.values()].map((entry) => entry.settings?.apiKey);
+  const scrubber = createSecretScrubber(sharedKeys);
 
   return {
     isConfigured: (slug) => settingsBySlug.get(slug)?.settings !== undefined,
@@ -138,6 +147,23 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         });
       }
       return withScrubbedErrors(entry.definition.factory(entry.settings, providerModelId), scrubber);
+    },
+    acceptsOwnKey: (slug) => settingsBySlug.get(slug)?.definition.requiresApiKey === true,
+    languageModelWithKey(slug, providerModelId, apiKey) {
+      const entry = settingsBySlug.get(slug);
+      if (entry?.definition.requiresApiKey !== true) {
+        throw new GatewayError("no_provider", `Provider "${slug}" does not take an own key`, { metadata: { provider_name: slug } });
+      }
+      const { definition } = entry;
+      const settings: ProviderSettings = {
+        provider: definition.slug,
+        baseUrl: (valueOf(definition.baseUrlEnv) ?? definition.defaultBaseUrl).replace(/\/+$/, ""),
+        apiKey,
+        dispatcher: options.dispatcher,
+        generateId: options.generateId,
+        ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+      };
+      return withScrubbedErrors(definition.factory(settings, providerModelId), createSecretScrubber([apiKey, ...sharedKeys]));
     },
   };
 }

@@ -23,7 +23,11 @@ export interface ServedAttempt {
  * breaker. Recording touches memory only.
  */
 export interface Router {
-  route(request: ChatRequest, prompt: { tokens: number }): RouteCandidate[];
+  /**
+   * The request's candidates in order. `isUsable` widens which providers count as configured for this one
+   * request (an account's own keys); without it, the gateway's configured providers.
+   */
+  route(request: ChatRequest, prompt: { tokens: number }, isUsable?: (providerSlug: string) => boolean): RouteCandidate[];
   /** False when the candidate's circuit opened since routing, or another request holds its probe. */
   admit(candidate: RouteCandidate): boolean;
   recordFailure(candidate: RouteCandidate, error: GatewayError): void;
@@ -49,13 +53,13 @@ export function createRouter(options: {
   const steps = options.steps ?? DEFAULT_ROUTE_STEPS;
   return {
     health,
-    route(request, prompt) {
+    route(request, prompt, isUsable) {
       const filtered = selectCandidates({
         snapshot: options.snapshot(),
         models: request.models,
         preferences: request.provider,
         usedParameters: request.usedParameters,
-        isConfigured: options.isConfigured,
+        isConfigured: isUsable ?? options.isConfigured,
         configurationVariable: options.configurationVariable,
       });
       return runRouteSteps(

@@ -49,10 +49,12 @@ const graphqlBlocks = blocks.filter((block) => block.language === "graphql");
 
 beforeAll(async () => {
   providers = await startSimulatedProviders();
-  gateway = await startTestGateway({ env: providers.env, config: { MANAGEMENT_KEY } });
+  gateway = await startTestGateway({ env: providers.env, config: { MANAGEMENT_KEY, ENCRYPTION_KEY: "3c9a2f0e7b6d5c4a3b2a19f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8" } });
   const funded = await createFundedKey(gateway, { usd: "10", name: "readme" });
   const spare = await gateway.services.keys.create(OPERATOR, { accountId: funded.accountId, name: "to disable and delete" });
-  placeholders = { "<account id>": funded.accountId, "<hash>": spare.key.hash, "<the sk-gw-... key>": funded.apiKey };
+  // The README's own-key examples replace this key (same id), change it and delete it.
+  const ownKey = await gateway.services.byok.put(OPERATOR, { accountId: funded.accountId, provider: "mistral", key: "placeholder-mistral-key-000000" });
+  placeholders = { "<account id>": funded.accountId, "<hash>": spare.key.hash, "<the sk-gw-... key>": funded.apiKey, "<byok id>": ownKey.key.id };
   environment = { PATH: process.env.PATH, HOME: process.env.HOME, GATEWAY_KEY: funded.apiKey, MANAGEMENT_KEY };
   mkdirSync(EXAMPLES_FOLDER, { recursive: true });
 });

@@ -25,7 +25,7 @@ const MISSING_ACCOUNT = "00000000-0000-4000-8000-000000000000";
 
 let gateway: TestGateway;
 const a = { accountId: "", key: "", keyHash: "" };
-const b = { accountId: "", key: "", keyHash: "", paymentId: "", generationId: "gen-isolation-b" };
+const b = { accountId: "", key: "", keyHash: "", paymentId: "", generationId: "gen-isolation-b", byokKeyId: "" };
 
 type Result = Awaited<ReturnType<typeof graphqlRequest>>;
 
@@ -107,6 +107,25 @@ const cases: IsolationCase[] = [
     variables: () => ({ id: b.accountId }),
     expected: "FORBIDDEN",
   },
+  {
+    field: "Query.byokKeys",
+    query: "query($id: ID) { byokKeys(accountId: $id) { id label } }",
+    variables: () => ({ id: b.accountId }),
+    expected: "NOT_FOUND",
+  },
+  {
+    field: "Mutation.setByokKey",
+    query: 'mutation($id: ID) { setByokKey(input: { accountId: $id, provider: "openai", key: "sk-intruder-key-000000000000" }) { id } }',
+    variables: () => ({ id: b.accountId }),
+    expected: "NOT_FOUND",
+  },
+  {
+    field: "Mutation.updateByokKey",
+    query: 'mutation($id: ID!) { updateByokKey(id: $id, input: { key: "sk-intruder-key-000000000000", disabled: true }) { id } }',
+    variables: () => ({ id: b.byokKeyId }),
+    expected: "NOT_FOUND",
+  },
+  { field: "Mutation.deleteByokKey", query: "mutation($id: ID!) { deleteByokKey(id: $id) }", variables: () => ({ id: b.byokKeyId }), expected: "NOT_FOUND" },
 ];
 
 /** Root fields that take an id-like argument but serve public data. */
@@ -144,7 +163,9 @@ async function stateOfB(): Promise<unknown> {
   const topUp = await gateway.services.autoTopUp.settingsOf(b.accountId);
   const keys = await gateway.services.keys.list(OPERATOR, { accountId: b.accountId, includeDisabled: true, offset: 0, limit: 100 });
   const account = await gateway.services.accounts.get(OPERATOR, b.accountId);
+  const ownKeys = await gateway.services.byok.list(OPERATOR, b.accountId);
   return {
+    ownKeys: ownKeys.map((own) => [own.id, own.label, own.status, own.updatedAt.toISOString()]),
     name: key.name,
     disabled: key.disabled,
     balance,
@@ -156,7 +177,7 @@ async function stateOfB(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ config: { MANAGEMENT_KEY } });
+  gateway = await startTestGateway({ config: { MANAGEMENT_KEY, ENCRYPTION_KEY: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90" } });
   for (const [side, name] of [[a, "A"], [b, "B"]] as const) {
     side.accountId = (await gateway.services.accounts.create(OPERATOR, { name })).id;
     const created = await gateway.services.keys.create(OPERATOR, { accountId: side.accountId, name: `${name} key` });
@@ -166,6 +187,7 @@ beforeAll(async () => {
   }
   const purchase = await gateway.services.credits.purchase({ kind: "api", accountId: b.accountId, keyHash: b.keyHash }, { credits: parseUsd("20") });
   b.paymentId = purchase.payment.id;
+  b.byokKeyId = (await gateway.services.byok.put(OPERATOR, { accountId: b.accountId, provider: "openai", key: "sk-b-own-openai-key-000000000" })).key.id;
   await gateway.services.database.db.insert(generations).values({
     id: b.generationId,
     accountId: b.accountId,
@@ -234,6 +256,22 @@ describe("REST: an API key of account A with account B's ids", () => {
     { method: "GET", path: () => `/keys?workspace_id=${b.accountId}` },
     { method: "POST", path: () => "/keys", body: () => ({ name: "intruder", workspace_id: b.accountId }) },
   ];
+
+  const byokCases: Array<{ method: string; path: () => string; body?: () => unknown }> = [
+    { method: "GET", path: () => `/byok/${b.byokKeyId}` },
+    { method: "PATCH", path: () => `/byok/${b.byokKeyId}`, body: () => ({ disabled: true }) },
+    { method: "DELETE", path: () => `/byok/${b.byokKeyId}` },
+    { method: "GET", path: () => `/byok?account_id=${b.accountId}` },
+    { method: "POST", path: () => "/byok", body: () => ({ provider: "openai", key: "sk-intruder-key-000000000000", account_id: b.accountId }) },
+  ];
+
+  it.each(byokCases)("$method /byok... with B's ids is 404, like a missing one, and changes nothing", async ({ method, path, body }) => {
+    const before = await stateOfB();
+    const response = await rest(method, path(), a.key, body?.());
+    expect(response.status).toBe(404);
+    expect(JSON.stringify(response.body)).not.toContain(b.byokKeyId);
+    expect(await stateOfB()).toEqual(before);
+  });
 
   it.each(restCases)("$method /keys... with B's ids is 403 (management only) and changes nothing", async ({ method, path, body }) => {
     const before = await stateOfB();

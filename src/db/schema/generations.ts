@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { amount } from "./columns.js";
 
 /** One provider attempt within a generation, for OpenRouter's `provider_responses`. */
@@ -50,6 +50,10 @@ export const generations = pgTable(
      * never exceeds the hold, so an overshoot past it is the operator's loss, recorded here for operators.
      */
     unchargedCost: amount("uncharged_cost"),
+    /** Served on the account's own provider key (BYOK): `total_cost` is then only the fee. */
+    isByok: boolean("is_byok").notNull().default(false),
+    /** A BYOK generation's price at the endpoint's list prices, paid to the provider by the account; null otherwise. */
+    upstreamInferenceCost: bigint("upstream_inference_cost", { mode: "bigint" }),
     /** Milliseconds from request arrival to the end of the answer. */
     latencyMs: integer("latency_ms").notNull().default(0),
     /** Milliseconds the upstream spent generating (first byte to last). */

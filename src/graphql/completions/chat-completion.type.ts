@@ -52,8 +52,14 @@ export class CompletionUsage {
   @Field(() => Int)
   reasoningTokens!: number;
 
-  @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger." })
+  @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger (on an own key: the BYOK fee)." })
   cost!: string;
+
+  @Field(() => Boolean, { description: "Served with the account's own provider key (bring your own key)." })
+  isByok!: boolean;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "On an own key: the upstream price at list prices, paid to the provider by the account." })
+  upstreamInferenceCost!: string | null;
 }
 
 @ObjectType({ description: "A finished chat completion." })

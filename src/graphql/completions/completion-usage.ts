@@ -11,5 +11,7 @@ export function completionUsage(result: CompletionResult): CompletionUsage {
     cachedTokens: result.tokens.cacheRead,
     reasoningTokens: result.tokens.reasoning,
     cost: formatUsd(result.cost),
+    isByok: result.isByok,
+    upstreamInferenceCost: result.upstreamInferenceCost === null ? null : formatUsd(result.upstreamInferenceCost),
   };
 }

@@ -37,9 +37,9 @@ export function usageBody(result: CompletionResult): Record<string, unknown> {
     prompt_tokens_details: { cached_tokens: tokens.cacheRead, cache_write_tokens: tokens.cacheWrite },
     completion_tokens_details: { reasoning_tokens: tokens.reasoning },
     cost: toUsdNumber(result.cost),
-    is_byok: false,
+    is_byok: result.isByok,
     cost_details: {
-      upstream_inference_cost: null,
+      upstream_inference_cost: result.upstreamInferenceCost === null ? null : toUsdNumber(result.upstreamInferenceCost),
       upstream_inference_prompt_cost: toUsdNumber(result.costParts.prompt),
       upstream_inference_completions_cost: toUsdNumber(result.costParts.completion),
     },

@@ -46,7 +46,7 @@ export function generationBody(row: GenerationRow, providerName: (slug: string) 
     })),
     data_region: "global",
     service_tier: null,
-    is_byok: false,
+    is_byok: row.isByok,
     web_search_engine: null,
     api_type: row.apiType,
     streamed: row.streamed,
@@ -74,7 +74,7 @@ export function generationBody(row: GenerationRow, providerName: (slug: string) 
     total_cost: toUsdNumber(row.totalCost),
     usage: toUsdNumber(row.totalCost),
     cache_discount: null,
-    upstream_inference_cost: null,
+    upstream_inference_cost: row.upstreamInferenceCost === null ? null : toUsdNumber(row.upstreamInferenceCost),
     // The gateway's own fields: what the upstream reported beyond the request's hold (a server that ignores
     // max_tokens), and what that usage cost beyond the charge, which is capped at the hold.
     overshoot_tokens: row.overshootTokens,

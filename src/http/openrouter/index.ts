@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
+import { registerByokRoute } from "./byok.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -22,6 +23,7 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerKeysRoute(app, options.services);
   registerKeyByHashRoute(app, options.services);
   registerCreditsRoute(app, options.services);
+  registerByokRoute(app, options.services);
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
   registerGenerationRoute(app, options.services);
