@@ -98,7 +98,8 @@ const MAX_PRICE_BOUND = parseUsd("1000000");
 /** A price ceiling in USD, as a JSON number or a decimal string; kept exact (at most 12 decimals, 0 to $1M). */
 const priceBound = usdInput({ maximum: MAX_PRICE_BOUND, strings: true });
 
-const provider = z.object({
+/** OpenRouter's `provider` routing preferences, shared by every inference face. */
+export const providerPreferencesSchema = z.object({
   order: z.array(z.string()).optional(),
   only: z.array(z.string()).optional(),
   ignore: z.array(z.string()).optional(),
@@ -140,13 +141,13 @@ const chatBody = z.object({
   reasoning: reasoning.optional(),
   include_reasoning: z.boolean().optional(),
   user: z.string().optional(),
-  provider: provider.optional(),
+  provider: providerPreferencesSchema.optional(),
 });
 
 type ChatBody = z.infer<typeof chatBody>;
 
 /** The zod path as OpenAI names fields: `messages[1].content`. */
-function fieldName(path: ReadonlyArray<PropertyKey>): string {
+export function fieldName(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((name, key) => (typeof key === "number" ? `${name}[${key}]` : name === "" ? String(key) : `${name}.${String(key)}`), "");
 }
 
@@ -281,7 +282,8 @@ function pickPriceBounds({ prompt, completion, request, image }: NonNullable<Non
   return { prompt, completion, request, image };
 }
 
-function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
+/** The parsed `provider` object as the router's preferences (defaults filled in). */
+export function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
   return {
     ...(value?.order === undefined ? {} : { order: value.order }),
     ...(value?.only === undefined ? {} : { only: value.only }),
@@ -298,7 +300,7 @@ function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
 }
 
 /** Parses a request body from `/chat/completions` (or `/completions` with `apiType: "completions"`). */
-export function parseChatRequest(raw: unknown, apiType: ChatRequest["apiType"] = "chat"): ChatRequest {
+export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["apiType"], "messages"> = "chat"): ChatRequest {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The request body must be a JSON object");
   const parsed = chatBody.safeParse(raw);
   if (!parsed.success) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
+import { registerMessagesRoute } from "../anthropic/messages.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -12,7 +13,8 @@ import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
 
 /**
- * The OpenRouter-compatible REST surface under `/api/v1`. One file per endpoint; this plugin only lists them.
+ * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` face included. One file per
+ * endpoint; this plugin only lists them.
  */
 export async function openRouterRoutes(app: FastifyInstance, options: { services: GatewayServices }): Promise<void> {
   registerModelsRoute(app, options.services);
@@ -24,5 +26,6 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerCreditsRoute(app, options.services);
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
+  registerMessagesRoute(app, options.services);
   registerGenerationRoute(app, options.services);
 }
