@@ -46,7 +46,7 @@ export function toolInput(text: string): Record<string, unknown> {
 function contentBlock(part: GeneratedContent): Record<string, unknown> | undefined {
   switch (part.type) {
     case "text":
-      return part.text.length === 0 ? undefined : { type: "text", text: part.text, citations: null };
+      return part.text.length === 0 ? undefined : { type: "text", text: part.text, citations: [] };
     case "reasoning":
       return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
     case "tool-call":

@@ -51,7 +51,7 @@ export class MessagesStreamEvents {
         break;
       case "text-delta":
         if (part.delta.length === 0) break;
-        this.openBlock("text", events, { type: "text", text: "", citations: null });
+        this.openBlock("text", events, { type: "text", text: "", citations: [] });
         events.push(this.delta({ type: "text_delta", text: part.delta }));
         break;
       case "reasoning-delta":
