@@ -42,6 +42,9 @@ export function toolInput(text: string): Record<string, unknown> {
   }
 }
 
+/** Who called a tool: always the model itself (`direct`), since the gateway runs no server-side code tools. */
+export const DIRECT_CALLER = { type: "direct" } as const;
+
 /** One piece of generated content as an Anthropic content block. */
 function contentBlock(part: GeneratedContent): Record<string, unknown> | undefined {
   switch (part.type) {
@@ -50,7 +53,7 @@ function contentBlock(part: GeneratedContent): Record<string, unknown> | undefin
     case "reasoning":
       return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
     case "tool-call":
-      return { type: "tool_use", id: part.toolCallId, name: part.toolName, input: toolInput(part.input) };
+      return { type: "tool_use", id: part.toolCallId, name: part.toolName, input: toolInput(part.input), caller: DIRECT_CALLER };
   }
 }
 

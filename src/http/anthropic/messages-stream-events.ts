@@ -3,7 +3,7 @@ import type { FinishReason } from "../../core/finish-reason.js";
 import type { StreamPart } from "../../core/stream-parts.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { anthropicErrorObject } from "./anthropic-error-body.js";
-import { anthropicStopReason, messagesUsage, startedMessage } from "./messages-response.js";
+import { anthropicStopReason, DIRECT_CALLER, messagesUsage, startedMessage } from "./messages-response.js";
 
 /** One named event of Anthropic's Messages stream: the `event:` name and its `data:` JSON (which repeats it). */
 export interface MessagesStreamEvent {
@@ -66,7 +66,7 @@ export class MessagesStreamEvents {
         this.closeOpen(events);
         const index = this.nextIndex++;
         this.openTools.set(part.toolCallId, index);
-        events.push(event("content_block_start", { index, content_block: { type: "tool_use", id: part.toolCallId, name: part.toolName, input: {} } }));
+        events.push(event("content_block_start", { index, content_block: { type: "tool_use", id: part.toolCallId, name: part.toolName, input: {}, caller: DIRECT_CALLER } }));
         break;
       }
       case "tool-input-delta": {
@@ -82,7 +82,7 @@ export class MessagesStreamEvents {
           // A call that arrived whole, without its start and deltas: it gets a block of its own.
           this.closeOpen(events);
           index = this.nextIndex++;
-          events.push(event("content_block_start", { index, content_block: { type: "tool_use", id: part.toolCallId, name: part.toolName, input: {} } }));
+          events.push(event("content_block_start", { index, content_block: { type: "tool_use", id: part.toolCallId, name: part.toolName, input: {}, caller: DIRECT_CALLER } }));
           events.push(event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: part.input } }));
         }
         this.openTools.delete(part.toolCallId);
