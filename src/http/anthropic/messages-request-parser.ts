@@ -26,8 +26,9 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   const parsed = messagesBodySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue === undefined ? undefined : fieldName(issue.path);
-    throw invalidRequest(`Invalid ${field ?? "request"}: ${issue?.message ?? "malformed"}`, field);
+    const precise = issue === undefined ? undefined : deepestIssue(issue);
+    const field = precise === undefined ? undefined : fieldName(precise.path);
+    throw invalidRequest(`Invalid ${field ?? "request"}: ${precise?.message ?? "malformed"}`, field);
   }
   const body = parsed.data;
   if (body.fallbacks != null && body.fallbacks.length > 0 && body.models !== undefined) {
@@ -76,6 +77,30 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
     ...(user === undefined ? {} : { user }),
     apiType: "messages",
   };
+}
+
+/** A zod issue as far as the path goes and its message. */
+interface PathIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: PathIssue[][];
+}
+
+/**
+ * The most precise issue behind a failed union (a content that is neither a string nor valid blocks): the
+ * branch that got furthest, so the 400 names `messages[0].content[0].source.media_type`, not just `content`.
+ */
+function deepestIssue(issue: PathIssue): PathIssue {
+  if (issue.code !== "invalid_union" || issue.errors === undefined) return issue;
+  let best: PathIssue = issue;
+  for (const branch of issue.errors) {
+    for (const inner of branch) {
+      const candidate = deepestIssue({ ...inner, path: [...issue.path, ...inner.path] });
+      if (candidate.path.length > best.path.length) best = candidate;
+    }
+  }
+  return best;
 }
 
 function cacheOf(block: { cache_control?: CacheControl | null | undefined }): CacheControl | undefined {
