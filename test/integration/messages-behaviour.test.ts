@@ -36,7 +36,7 @@ beforeAll(async () => {
       GROQ_API_KEY: SIMULATOR_KEYS.openai,
       GROQ_BASE_URL: `${providers.openai.url}/v1`,
     },
-    config: { STREAM_KEEPALIVE_MS: "100" },
+    config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2" },
   });
   key = await createFundedKey(gateway, { usd: "50" });
 });
@@ -238,6 +238,33 @@ describe("routing, admission and streaming around the answer", () => {
     const unauthenticated = await anonymous.json();
     expect(unauthenticated).toMatchObject({ type: "error", error: { type: "authentication_error" } });
     expectOpenRouterResponse(MESSAGES, "post", 401, unauthenticated);
+  });
+
+  it("counts free-model requests against the free tier, refusing the one past the limit with a 429 rate_limit_error", async () => {
+    const free = await createFundedKey(gateway, { usd: "1", name: "free tier" });
+    const ask = (): Promise<Response> => postMessages({ model: "google/gemma-3-27b-it:free", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }, free.apiKey);
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+    const refused = await ask();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    const body = await refused.json();
+    expect(body).toMatchObject({ type: "error", error: { type: "rate_limit_error", error_type: "rate_limit_exceeded" } });
+    expectOpenRouterResponse(MESSAGES, "post", 429, body);
+  });
+
+  it("ends a stream whose upstream fails mid-way with Anthropic's error event, and charges what was generated", async () => {
+    const streamed = await readSse(await postMessages({ model: "openai/gpt-4o-mini", max_tokens: 100, stream: true, messages: [{ role: "user", content: "go [[words:20]] [[fail-after:3]]" }] }));
+    expect(streamed.eventNames.at(-1)).toBe("error");
+    expect(streamed.eventNames).not.toContain("message_stop");
+    const failure = streamed.chunks.at(-1);
+    expectOpenRouterSchema("MessagesStreamingResponse", { event: "error", data: failure });
+    expect(failure).toMatchObject({ type: "error", error: { type: "api_error" } });
+    const id = (streamed.chunks[0] as { message: { id: string } }).message.id;
+    await gateway.services.completions.drain();
+    const generation = await gateway.services.generations.find(id);
+    expect(generation?.tokensCompletion).toBe(3);
+    expect(generation?.totalCost).toBeGreaterThan(0n);
   });
 
   it("aborts the upstream when the client disconnects mid-stream, and records the generation as cancelled", async () => {
