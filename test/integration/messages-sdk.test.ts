@@ -177,6 +177,28 @@ describe("a thinking tool loop on Anthropic keeps the signed thinking block inta
   });
 });
 
+describe("a Gemini 3 tool loop keeps the function call's signature", () => {
+  it.each([false, true])("sends the signature back with the call (streamed: %s), which the upstream requires", async (streamed) => {
+    const model = "google/gemini-3-pro-preview";
+    const question: Anthropic.MessageParam = { role: "user", content: "What is the weather in Paris?" };
+    const params = { model, max_tokens: 2048, tools: [weatherTool], messages: [question] };
+    const first = streamed ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
+    const callIndex = first.content.findIndex((entry) => entry.type === "tool_use");
+    const call = first.content[callIndex];
+    if (call?.type !== "tool_use") throw new Error("expected a tool_use block");
+    // The call's signature rides in a text-less thinking block right after it.
+    const carrier = first.content[callIndex + 1];
+    expect(carrier?.type === "thinking" ? [carrier.thinking, carrier.signature.length > 0] : undefined).toEqual(["", true]);
+    const second = await client.messages.create({
+      ...params,
+      messages: [question, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "Fog" }] }],
+    });
+    expect(second.content.at(-1)).toMatchObject({ type: "text", text: "The tool said: Fog" });
+    const sent = JSON.stringify(harness.providers.gemini.requests.at(-1)?.body);
+    expect(sent).toContain("thoughtSignature");
+  });
+});
+
 describe("authentication and errors", () => {
   it("takes the key as Authorization: Bearer too (the SDK's authToken)", async () => {
     const bearer = new Anthropic({ baseURL: `${gateway.url}/api`, authToken: key.apiKey, apiKey: null, maxRetries: 0 });

@@ -16,7 +16,9 @@ import { messagesBodySchema } from "./messages-request-schema.js";
  * - A user turn's `tool_result` blocks become a tool message placed before the rest of that turn, as the
  *   core (like OpenAI's format) wants results right after the assistant's calls; images inside a result
  *   follow in the user message, since tool results carry text only.
- * - `thinking` blocks go back with their signature untouched; redacted thinking cannot be carried by the
+ * - `thinking` blocks go back with their signature untouched; a text-less one right after a `tool_use` block is
+ *   that call's own signature (Gemini's), as the answers put it (see `toolCallSignatureBlock`).
+ * - Redacted thinking cannot be carried by the
  *   core without its provider's encoding and is refused with a clear 400 rather than silently dropped.
  * - `thinking.budget_tokens` becomes `reasoning.maxTokens`, `output_config.effort` `reasoning.effort`.
  * - The top-level `cache_control` (automatic caching) marks the last cacheable block of the prompt.
@@ -180,9 +182,16 @@ function assistantMessage(content: string | AssistantBlock[], index: number, too
       case "text":
         parts.push(textPart(block.text, cacheOf(block)));
         break;
-      case "thinking":
+      case "thinking": {
+        // A text-less thinking block right after a tool call is that call's own signature (toolCallSignatureBlock).
+        const previous = parts.at(-1);
+        if (block.thinking.length === 0 && block.signature.length > 0 && previous?.type === "tool-call" && previous.signature === undefined) {
+          previous.signature = block.signature;
+          break;
+        }
         parts.push({ type: "reasoning", text: block.thinking, ...(block.signature.length === 0 ? {} : { signature: block.signature }) });
         break;
+      }
       case "redacted_thinking":
         throw invalidRequest("redacted_thinking blocks are not supported by this gateway; leave them out of the conversation", `messages[${index}].content[${blockIndex}]`);
       case "tool_use":

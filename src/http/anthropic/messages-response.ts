@@ -45,15 +45,26 @@ export function toolInput(text: string): Record<string, unknown> {
 /** Who called a tool: always the model itself (`direct`), since the gateway runs no server-side code tools. */
 export const DIRECT_CALLER = { type: "direct" } as const;
 
-/** One piece of generated content as an Anthropic content block. */
-function contentBlock(part: GeneratedContent): Record<string, unknown> | undefined {
+/**
+ * The block that carries a tool call's own signature (Gemini's `thoughtSignature`, which Gemini 3 wants back with
+ * the call): Anthropic's format has no field for it, so it rides as a thinking block with no text right after the
+ * call's `tool_use` block, which clients send back as they got it. The parser reads it back onto the call.
+ */
+export function toolCallSignatureBlock(signature: string): Record<string, unknown> {
+  return { type: "thinking", thinking: "", signature };
+}
+
+/** One piece of generated content as Anthropic content blocks. */
+function contentBlocks(part: GeneratedContent): Array<Record<string, unknown>> {
   switch (part.type) {
     case "text":
-      return part.text.length === 0 ? undefined : { type: "text", text: part.text, citations: [] };
+      return part.text.length === 0 ? [] : [{ type: "text", text: part.text, citations: [] }];
     case "reasoning":
-      return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
-    case "tool-call":
-      return { type: "tool_use", id: part.toolCallId, name: part.toolName, input: toolInput(part.input), caller: DIRECT_CALLER };
+      return [{ type: "thinking", thinking: part.text, signature: part.signature ?? "" }];
+    case "tool-call": {
+      const block = { type: "tool_use", id: part.toolCallId, name: part.toolName, input: toolInput(part.input), caller: DIRECT_CALLER };
+      return part.signature === undefined ? [block] : [block, toolCallSignatureBlock(part.signature)];
+    }
   }
 }
 
@@ -119,7 +130,7 @@ export function messageBody(result: CompletionResult): Record<string, unknown> {
     role: "assistant",
     model: result.model,
     provider: result.providerName,
-    content: result.content.flatMap((part) => contentBlock(part) ?? []),
+    content: result.content.flatMap(contentBlocks),
     stop_reason: anthropicStopReason(result.finishReason),
     stop_sequence: result.finishReason.stopSequence ?? null,
     stop_details: null,

@@ -87,6 +87,15 @@ export class MessagesStreamEvents {
         }
         this.openTools.delete(part.toolCallId);
         events.push(event("content_block_stop", { index }));
+        if (part.signature !== undefined) {
+          // The call's own signature, in the thinking block that follows it (see `toolCallSignatureBlock`).
+          const signatureIndex = this.nextIndex++;
+          events.push(
+            event("content_block_start", { index: signatureIndex, content_block: { type: "thinking", thinking: "", signature: "" } }),
+            event("content_block_delta", { index: signatureIndex, delta: { type: "signature_delta", signature: part.signature } }),
+            event("content_block_stop", { index: signatureIndex }),
+          );
+        }
         break;
       }
       case "finish":

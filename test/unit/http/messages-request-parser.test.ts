@@ -119,6 +119,30 @@ describe("parseMessagesRequest", () => {
     ]);
   });
 
+  it("reads a text-less thinking block right after a tool_use as that call's signature, and any other as reasoning", () => {
+    const request = parseMessagesRequest({
+      ...base,
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "", signature: "opaque" },
+            { type: "tool_use", id: "t1", name: "f", input: {} },
+            { type: "thinking", thinking: "", signature: "call-signature" },
+          ],
+        },
+      ],
+    });
+    expect(request.options.prompt[1]).toEqual({
+      role: "assistant",
+      content: [
+        { type: "reasoning", text: "", signature: "opaque" },
+        { type: "tool-call", toolCallId: "t1", toolName: "f", input: "{}", signature: "call-signature" },
+      ],
+    });
+  });
+
   it.each([
     [{ type: "auto" }, { type: "auto" }, undefined],
     [{ type: "any", disable_parallel_tool_use: true }, { type: "required" }, false],

@@ -89,6 +89,18 @@ describe("MessagesStreamEvents", () => {
     ]);
   });
 
+  it("puts a signed tool call's signature in a text-less thinking block right after its tool_use block", () => {
+    const parts: StreamPart[] = [{ type: "tool-call", toolCallId: "a", toolName: "f", input: "{}", signature: "sig" }];
+    expect(run(parts, result({ unified: "tool-calls", raw: "STOP" })).slice(2, -2)).toEqual([
+      ["content_block_start", { index: 0, content_block: { type: "tool_use", id: "a", name: "f", input: {}, caller: { type: "direct" } } }],
+      ["content_block_delta", { index: 0, delta: { type: "input_json_delta", partial_json: "{}" } }],
+      ["content_block_stop", { index: 0 }],
+      ["content_block_start", { index: 1, content_block: { type: "thinking", thinking: "", signature: "" } }],
+      ["content_block_delta", { index: 1, delta: { type: "signature_delta", signature: "sig" } }],
+      ["content_block_stop", { index: 1 }],
+    ]);
+  });
+
   it("ends with message_delta carrying the stop reason, the matched stop sequence and the whole usage with cost", () => {
     const events = new MessagesStreamEvents(served);
     events.start();
