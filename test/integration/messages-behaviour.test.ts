@@ -160,6 +160,12 @@ describe("request translation", () => {
     });
   });
 
+  it("takes a request without max_tokens, as OpenRouter does, and still sends Anthropic the max_tokens it requires", async () => {
+    const response = await postMessages({ model: "anthropic/claude-haiku-4.5", messages: [{ role: "user", content: "hi" }] });
+    expect(response.status).toBe(200);
+    expect((providers.anthropic.requests.at(-1)?.body as { max_tokens?: unknown }).max_tokens).toEqual(expect.any(Number));
+  });
+
   it("hands OpenAI the same conversation in its own shape", async () => {
     const response = await postMessages({ ...body, model: "openai/gpt-4o-mini" });
     expect(response.status).toBe(200);

@@ -51,7 +51,8 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   });
   if (body.cache_control != null) markLastCacheable(prompt, body.cache_control);
 
-  const options: Omit<CallOptions, "abortSignal"> = { prompt, maxOutputTokens: body.max_tokens };
+  const options: Omit<CallOptions, "abortSignal"> = { prompt };
+  if (body.max_tokens !== undefined) options.maxOutputTokens = body.max_tokens;
   if (body.temperature != null) options.temperature = body.temperature;
   if (body.top_p != null) options.topP = body.top_p;
   if (body.top_k != null) options.topK = body.top_k;
@@ -67,7 +68,7 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   if (reasoning !== undefined) options.reasoning = reasoning;
   const format = body.output_config?.format;
   if (format != null) options.responseFormat = { type: "json_schema", name: "output", schema: format.schema as JsonObject };
-  const user = body.metadata?.user_id ?? undefined;
+  const user = body.metadata?.user_id ?? body.user;
   if (user !== undefined) options.user = user;
 
   return {
@@ -252,7 +253,7 @@ function reasoningOptions(body: MessagesBody): ReasoningOptions | undefined {
   const thinking = body.thinking;
   if (thinking?.type === "disabled") return { enabled: false };
   if (thinking?.type === "enabled") {
-    if (thinking.budget_tokens >= body.max_tokens) throw invalidRequest("thinking.budget_tokens must be less than max_tokens", "thinking.budget_tokens");
+    if (body.max_tokens !== undefined && thinking.budget_tokens >= body.max_tokens) throw invalidRequest("thinking.budget_tokens must be less than max_tokens", "thinking.budget_tokens");
     return { enabled: true, maxTokens: thinking.budget_tokens, ...(unifiedEffort === undefined ? {} : { effort: unifiedEffort }) };
   }
   if (thinking?.type === "adaptive") return { enabled: true, ...(unifiedEffort === undefined ? {} : { effort: unifiedEffort }) };
@@ -261,7 +262,7 @@ function reasoningOptions(body: MessagesBody): ReasoningOptions | undefined {
 
 /** Parameter names (OpenAI spelling, as the catalog lists them) the request uses, for `provider.require_parameters`. */
 function usedParameters(body: MessagesBody): string[] {
-  const used = ["max_tokens"];
+  const used = body.max_tokens === undefined ? [] : ["max_tokens"];
   if (body.temperature != null) used.push("temperature");
   if (body.top_p != null) used.push("top_p");
   if (body.top_k != null) used.push("top_k");

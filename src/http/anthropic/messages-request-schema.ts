@@ -90,7 +90,8 @@ export const messagesBodySchema = z.object({
   model: z.string().min(1).optional(),
   models: z.array(z.string().min(1)).max(10).optional(),
   fallbacks: z.array(z.object({ model: z.string().min(1) })).max(3).nullish(),
-  max_tokens: tokenCount,
+  /** Required by Anthropic, optional on OpenRouter (the endpoint's maximum output then applies, as for chat). */
+  max_tokens: tokenCount.optional(),
   messages: z.array(message).min(1),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   stop_sequences: z.array(z.string().min(1)).max(16).optional(),
@@ -103,6 +104,8 @@ export const messagesBodySchema = z.object({
   thinking: thinking.optional(),
   output_config: outputConfig.optional(),
   metadata: z.object({ user_id: z.string().max(256).nullish() }).nullish(),
+  /** OpenRouter's end-user id, the same as `metadata.user_id`. */
+  user: z.string().max(256).optional(),
   cache_control: cacheControlSchema.nullish(),
   provider: providerPreferencesSchema.optional(),
 });

@@ -27,7 +27,6 @@ describe("parseMessagesRequest", () => {
   });
 
   it.each([
-    [{ ...base, max_tokens: undefined }, "max_tokens"],
     [{ ...base, max_tokens: 0 }, "max_tokens"],
     [{ ...base, messages: [] }, "messages"],
     [{ ...base, messages: [{ role: "system", content: "x" }] }, "messages[0].role"],
@@ -165,6 +164,13 @@ describe("parseMessagesRequest", () => {
     [{}, undefined],
   ])("maps thinking and effort %j", (extra, expected) => {
     expect(parseMessagesRequest({ ...base, ...extra }).options.reasoning).toEqual(expected);
+  });
+
+  it("takes a request without max_tokens (OpenRouter's extension), leaving the output to the endpoint's maximum", () => {
+    const request = parseMessagesRequest({ ...base, max_tokens: undefined, user: "u-2", thinking: { type: "enabled", budget_tokens: 5000 } });
+    expect(request.options.maxOutputTokens).toBeUndefined();
+    expect(request.options.reasoning).toEqual({ enabled: true, maxTokens: 5000 });
+    expect(request.user).toBe("u-2");
   });
 
   it("maps sampling, stop sequences, structured output, metadata and provider preferences", () => {
