@@ -4,6 +4,7 @@ import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
 import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
 import { runDurabilityBench } from "./durability.bench.js";
+import { runMessagesBench } from "./messages.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 
 /**
@@ -15,8 +16,9 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * each request inside the hops and the simulator under load, to show where the added time goes;
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
- * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts). BENCH_ONLY=<names>
- * (`overhead`, `durability`, `ledger`, comma-separated) runs only those parts.
+ * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts), and of the Anthropic
+ * Messages face against chat completions for the same answer (messages.bench.ts). BENCH_ONLY=<names>
+ * (`overhead`, `durability`, `messages`, `ledger`, comma-separated) runs only those parts.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -35,7 +37,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,ledger").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -43,6 +45,10 @@ if (only.includes("overhead")) {
 if (only.includes("durability")) {
   console.log("\nBILLING_DURABILITY: strict (final byte after the charge and record are committed) against relaxed");
   console.table(await runDurabilityBench({ rounds, loadRequests, loadRounds, ...hopCpus }));
+}
+if (only.includes("messages")) {
+  console.log("\nAnthropic Messages face against chat completions (same simulated OpenAI answer, one gateway)");
+  console.table(await runMessagesBench({ rounds, loadRequests, loadRounds, ...hopCpus }));
 }
 if (only.includes("ledger")) {
   console.log("\nLedger: reservation + settlement on one hot account");
