@@ -39,7 +39,10 @@ function authorizationOf(request: FastifyRequest): string | undefined {
 }
 
 async function serveMessages(services: GatewayServices, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const principal = await requirePrincipal(services, request, authorizationOf(request));
+  const principal = await requirePrincipal(services, request, {
+    authorization: authorizationOf(request),
+    missingKeyMessage: "Missing API key: send `x-api-key: <key>` or `Authorization: Bearer <key>`",
+  });
   const chatRequest = parseMessagesRequest(request.body);
   if (services.config.LOG_BODIES) request.logFacts.prompt = chatRequest.options.prompt;
   const run = { principal, signal: clientGoneSignal(reply), generationId: newGenerationId(), attribution: appAttribution(request) };

@@ -14,13 +14,22 @@ import { appAttribution } from "./app-attribution.js";
 import { chatChunk, chatCompletionBody, errorChunk, openAIFinishReason, textChunk, textCompletionBody, usageChunk } from "./chat-response.js";
 import { SseResponse } from "./sse-response.js";
 
-/**
- * The caller's principal, or 401 when no key was sent. `authorization` overrides the request's own header, for
- * faces that also take the key elsewhere (Anthropic's `x-api-key`).
- */
-export async function requirePrincipal(services: GatewayServices, request: FastifyRequest, authorization: string | undefined = request.headers.authorization): Promise<Principal> {
-  const principal = await services.authenticate(authorization);
-  if (principal === null) throw new GatewayError("authentication", "Missing Authorization header: send `Authorization: Bearer <key>`");
+/** How a face takes the key, when not only from `Authorization: Bearer`. */
+export interface KeyLocation {
+  /** The `Authorization` value to authenticate with (Anthropic's face turns `x-api-key` into one). */
+  authorization: string | undefined;
+  /** What the 401 tells a caller who sent no key. */
+  missingKeyMessage: string;
+}
+
+/** The caller's principal, or 401 when no key was sent. */
+export async function requirePrincipal(
+  services: GatewayServices,
+  request: FastifyRequest,
+  key: KeyLocation = { authorization: request.headers.authorization, missingKeyMessage: "Missing Authorization header: send `Authorization: Bearer <key>`" },
+): Promise<Principal> {
+  const principal = await services.authenticate(key.authorization);
+  if (principal === null) throw new GatewayError("authentication", key.missingKeyMessage);
   notePrincipal(request, principal);
   return principal;
 }
