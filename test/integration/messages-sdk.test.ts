@@ -177,6 +177,31 @@ describe("a thinking tool loop on Anthropic keeps the signed thinking block inta
   });
 });
 
+describe("redacted thinking in the conversation", () => {
+  it("goes back to Anthropic as the redacted_thinking block it was", async () => {
+    const message = await client.messages.create({
+      model: "anthropic/claude-haiku-4.5",
+      max_tokens: 2048,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      tools: [weatherTool],
+      messages: [
+        { role: "user", content: "What is the weather in Paris?" },
+        {
+          role: "assistant",
+          content: [
+            { type: "redacted_thinking", data: "opaque-encrypted-thinking" },
+            { type: "tool_use", id: "toolu_01Redacted", name: "get_weather", input: { city: "Paris" } },
+          ],
+        },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01Redacted", content: "Clear" }] },
+      ],
+    });
+    expect(message.content.at(-1)).toMatchObject({ type: "text", text: "The tool said: Clear" });
+    const sent = harness.providers.anthropic.requests.at(-1)?.body as { messages: Array<{ content: unknown[] }> };
+    expect(sent.messages[1]?.content[0]).toEqual({ type: "redacted_thinking", data: "opaque-encrypted-thinking" });
+  });
+});
+
 describe("a Gemini 3 tool loop keeps the function call's signature", () => {
   it.each([false, true])("sends the signature back with the call (streamed: %s), which the upstream requires", async (streamed) => {
     const model = "google/gemini-3-pro-preview";

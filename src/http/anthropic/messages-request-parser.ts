@@ -1,6 +1,7 @@
 import type { CallOptions, FunctionTool, JsonObject, ReasoningOptions, ToolChoice } from "../../core/call-options.js";
 import { invalidRequest } from "../../core/errors.js";
 import type { AssistantMessage, CacheControl, Message, TextPart, ToolResultPart, UserPart } from "../../core/prompt.js";
+import { redactedReasoningSignature } from "../../core/prompt.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
 import { fieldName, providerPreferences } from "../../completions/chat-request-parser.js";
 import { parseBase64DataUrl } from "../../completions/data-url.js";
@@ -18,8 +19,7 @@ import { messagesBodySchema } from "./messages-request-schema.js";
  *   follow in the user message, since tool results carry text only.
  * - `thinking` blocks go back with their signature untouched; a text-less one right after a `tool_use` block is
  *   that call's own signature (Gemini's), as the answers put it (see `toolCallSignatureBlock`).
- * - Redacted thinking cannot be carried by the
- *   core without its provider's encoding and is refused with a clear 400 rather than silently dropped.
+ * - `redacted_thinking` blocks become redacted reasoning (see `REDACTED_REASONING_PREFIX`) and go back intact.
  * - `thinking.budget_tokens` becomes `reasoning.maxTokens`, `output_config.effort` `reasoning.effort`.
  * - The top-level `cache_control` (automatic caching) marks the last cacheable block of the prompt.
  */
@@ -46,7 +46,7 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   if (system !== undefined) prompt.push(system);
   const toolNames = new Map<string, string>();
   body.messages.forEach((entry, index) => {
-    if (entry.role === "assistant") prompt.push(assistantMessage(entry.content, index, toolNames));
+    if (entry.role === "assistant") prompt.push(assistantMessage(entry.content, toolNames));
     else prompt.push(...userMessages(entry.content, index, toolNames));
   });
   if (body.cache_control != null) markLastCacheable(prompt, body.cache_control);
@@ -175,10 +175,10 @@ function userMessages(content: string | UserBlock[], index: number, toolNames: M
   return messages;
 }
 
-function assistantMessage(content: string | AssistantBlock[], index: number, toolNames: Map<string, string>): Message {
+function assistantMessage(content: string | AssistantBlock[], toolNames: Map<string, string>): Message {
   if (typeof content === "string") return { role: "assistant", content: [{ type: "text", text: content }] };
   const parts: AssistantMessage["content"] = [];
-  content.forEach((block, blockIndex) => {
+  for (const block of content) {
     switch (block.type) {
       case "text":
         parts.push(textPart(block.text, cacheOf(block)));
@@ -194,13 +194,14 @@ function assistantMessage(content: string | AssistantBlock[], index: number, too
         break;
       }
       case "redacted_thinking":
-        throw invalidRequest("redacted_thinking blocks are not supported by this gateway; leave them out of the conversation", `messages[${index}].content[${blockIndex}]`);
+        parts.push({ type: "reasoning", text: "", signature: redactedReasoningSignature(block.data) });
+        break;
       case "tool_use":
         toolNames.set(block.id, block.name);
         parts.push({ type: "tool-call", toolCallId: block.id, toolName: block.name, input: JSON.stringify(block.input) });
         break;
     }
-  });
+  }
   return { role: "assistant", content: parts };
 }
 

@@ -2,6 +2,7 @@ import { toUsdNumber } from "../../billing/money.js";
 import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
 import type { FinishReason } from "../../core/finish-reason.js";
 import type { GeneratedContent } from "../../core/language-model.js";
+import { redactedReasoningData } from "../../core/prompt.js";
 
 /**
  * Anthropic `Message` shapes built from the pipeline's results, for any provider's answer.
@@ -59,8 +60,10 @@ function contentBlocks(part: GeneratedContent): Array<Record<string, unknown>> {
   switch (part.type) {
     case "text":
       return part.text.length === 0 ? [] : [{ type: "text", text: part.text, citations: [] }];
-    case "reasoning":
-      return [{ type: "thinking", thinking: part.text, signature: part.signature ?? "" }];
+    case "reasoning": {
+      const redacted = part.text.length === 0 ? redactedReasoningData(part.signature) : undefined;
+      return [redacted === undefined ? { type: "thinking", thinking: part.text, signature: part.signature ?? "" } : { type: "redacted_thinking", data: redacted }];
+    }
     case "tool-call": {
       const block = { type: "tool_use", id: part.toolCallId, name: part.toolName, input: toolInput(part.input), caller: DIRECT_CALLER };
       return part.signature === undefined ? [block] : [block, toolCallSignatureBlock(part.signature)];

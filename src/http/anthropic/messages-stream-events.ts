@@ -1,6 +1,7 @@
 import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
 import type { FinishReason } from "../../core/finish-reason.js";
 import type { StreamPart } from "../../core/stream-parts.js";
+import { redactedReasoningData } from "../../core/prompt.js";
 import { assertNever } from "../../core/stream-parts.js";
 import { anthropicErrorObject } from "./anthropic-error-body.js";
 import { anthropicStopReason, DIRECT_CALLER, messagesUsage, startedMessage } from "./messages-response.js";
@@ -54,7 +55,15 @@ export class MessagesStreamEvents {
         this.openBlock("text", events, { type: "text", text: "", citations: [] });
         events.push(this.delta({ type: "text_delta", text: part.delta }));
         break;
-      case "reasoning-delta":
+      case "reasoning-delta": {
+        const redacted = part.delta.length === 0 && this.open?.kind !== "thinking" ? redactedReasoningData(part.signature) : undefined;
+        if (redacted !== undefined) {
+          // Redacted thinking arrives whole, as Anthropic streams it: a block start carrying the data, then its stop.
+          this.closeOpen(events);
+          const index = this.nextIndex++;
+          events.push(event("content_block_start", { index, content_block: { type: "redacted_thinking", data: redacted } }), event("content_block_stop", { index }));
+          break;
+        }
         if (part.delta.length > 0 || this.open?.kind !== "thinking") this.openBlock("thinking", events, { type: "thinking", thinking: "", signature: "" });
         if (part.delta.length > 0) events.push(this.delta({ type: "thinking_delta", thinking: part.delta }));
         if (part.signature !== undefined) {
@@ -62,6 +71,7 @@ export class MessagesStreamEvents {
           this.closeOpen(events);
         }
         break;
+      }
       case "tool-input-start": {
         this.closeOpen(events);
         const index = this.nextIndex++;

@@ -36,7 +36,6 @@ describe("parseMessagesRequest", () => {
     [{ ...base, tool_choice: { type: "tool", name: "nope" } }, "tool_choice.name"],
     [{ ...base, tools: [{ type: "web_search_20250305", name: "web_search" }] }, "tools[0].type"],
     [{ ...base, messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/tiff", data: "x" } }] }] }, "messages[0].content[0].source.media_type"],
-    [{ ...base, messages: [{ role: "assistant", content: [{ type: "redacted_thinking", data: "x" }] }] }, "messages[0].content[0]"],
     [{ ...base, messages: [{ role: "user", content: [] }] }, "messages[0].content"],
   ])("refuses %j naming %s", (body, field) => {
     expect(refusal(body).field).toBe(field);
@@ -118,7 +117,7 @@ describe("parseMessagesRequest", () => {
     ]);
   });
 
-  it("reads a text-less thinking block right after a tool_use as that call's signature, and any other as reasoning", () => {
+  it("reads redacted thinking as redacted reasoning, a text-less thinking block right after a tool_use as that call's signature, and any other as reasoning", () => {
     const request = parseMessagesRequest({
       ...base,
       messages: [
@@ -126,6 +125,7 @@ describe("parseMessagesRequest", () => {
         {
           role: "assistant",
           content: [
+            { type: "redacted_thinking", data: "hidden" },
             { type: "thinking", thinking: "", signature: "opaque" },
             { type: "tool_use", id: "t1", name: "f", input: {} },
             { type: "thinking", thinking: "", signature: "call-signature" },
@@ -136,6 +136,7 @@ describe("parseMessagesRequest", () => {
     expect(request.options.prompt[1]).toEqual({
       role: "assistant",
       content: [
+        { type: "reasoning", text: "", signature: "redacted_thinking:hidden" },
         { type: "reasoning", text: "", signature: "opaque" },
         { type: "tool-call", toolCallId: "t1", toolName: "f", input: "{}", signature: "call-signature" },
       ],

@@ -65,6 +65,18 @@ describe("MessagesStreamEvents", () => {
     ]);
   });
 
+  it("streams redacted reasoning as a whole redacted_thinking block", () => {
+    const parts: StreamPart[] = [
+      { type: "reasoning-delta", delta: "", signature: "redacted_thinking:hidden" },
+      { type: "text-delta", delta: "Hi" },
+    ];
+    expect(run(parts, result(stop)).slice(2, 5)).toEqual([
+      ["content_block_start", { index: 0, content_block: { type: "redacted_thinking", data: "hidden" } }],
+      ["content_block_stop", { index: 0 }],
+      ["content_block_start", { index: 1, content_block: { type: "text", text: "", citations: [] } }],
+    ]);
+  });
+
   it("keeps interleaved tool calls in their own blocks, and gives a call that came whole a block of its own", () => {
     const parts: StreamPart[] = [
       { type: "tool-input-start", toolCallId: "a", toolName: "f" },
@@ -141,6 +153,7 @@ describe("the Message body", () => {
     const body = messageBody(
       result({ unified: "tool-calls", raw: "tool_use" }, [
         { type: "reasoning", text: "Think", signature: "sig" },
+        { type: "reasoning", text: "", signature: "redacted_thinking:hidden" },
         { type: "text", text: "Calling." },
         { type: "tool-call", toolCallId: "t1", toolName: "f", input: '{"a":1}' },
         { type: "tool-call", toolCallId: "t2", toolName: "g", input: "not json" },
@@ -156,6 +169,7 @@ describe("the Message body", () => {
       stop_sequence: null,
       content: [
         { type: "thinking", thinking: "Think", signature: "sig" },
+        { type: "redacted_thinking", data: "hidden" },
         { type: "text", text: "Calling.", citations: [] },
         { type: "tool_use", id: "t1", name: "f", input: { a: 1 } },
         { type: "tool_use", id: "t2", name: "g", input: {} },
