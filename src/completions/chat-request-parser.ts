@@ -106,7 +106,8 @@ const percentileThresholds = z.union([
   z.object({ p50: z.number().nonnegative(), p75: z.number().nonnegative(), p90: z.number().nonnegative(), p99: z.number().nonnegative() }).partial().strict(),
 ]);
 
-const provider = z.object({
+/** OpenRouter's `provider` routing preferences, shared by every inference face. */
+export const providerPreferencesSchema = z.object({
   order: z.array(z.string()).optional(),
   only: z.array(z.string()).optional(),
   ignore: z.array(z.string()).optional(),
@@ -150,7 +151,7 @@ const chatBody = z.object({
   reasoning: reasoning.optional(),
   include_reasoning: z.boolean().optional(),
   user: z.string().optional(),
-  provider: provider.optional(),
+  provider: providerPreferencesSchema.optional(),
   /** Legacy: `"fallback"` asked for what `models` now always does (try the next model when one fails). */
   route: z.literal("fallback").nullable().optional(),
 });
@@ -158,7 +159,7 @@ const chatBody = z.object({
 type ChatBody = z.infer<typeof chatBody>;
 
 /** The zod path as OpenAI names fields: `messages[1].content`. */
-function fieldName(path: ReadonlyArray<PropertyKey>): string {
+export function fieldName(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((name, key) => (typeof key === "number" ? `${name}[${key}]` : name === "" ? String(key) : `${name}.${String(key)}`), "");
 }
 
@@ -303,7 +304,8 @@ function thresholds(value: z.infer<typeof percentileThresholds>, scale: number):
   return result;
 }
 
-function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
+/** The parsed `provider` object as the router's preferences (defaults filled in). */
+export function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
   return {
     ...(value?.order === undefined ? {} : { order: value.order }),
     ...(value?.only === undefined ? {} : { only: value.only }),
@@ -323,7 +325,7 @@ function providerPreferences(value: ChatBody["provider"]): ProviderPreferences {
 }
 
 /** Parses a request body from `/chat/completions` (or `/completions` with `apiType: "completions"`). */
-export function parseChatRequest(raw: unknown, apiType: ChatRequest["apiType"] = "chat"): ChatRequest {
+export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["apiType"], "messages"> = "chat"): ChatRequest {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The request body must be a JSON object");
   const parsed = chatBody.safeParse(raw);
   if (!parsed.success) {

@@ -157,7 +157,8 @@ export function createGenerationSettler(deps: {
       providerSlug: input.servedBy.providerSlug,
       providerName: input.servedBy.providerName,
       upstreamId: null,
-      apiType: "completions",
+      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; Anthropic's face is "messages".
+      apiType: input.request.apiType === "messages" ? "messages" : "completions",
       streamed: input.request.stream,
       cancelled: input.cancelled,
       finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,

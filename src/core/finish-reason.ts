@@ -8,4 +8,6 @@ export interface FinishReason {
   unified: UnifiedFinishReason;
   /** The provider's value as sent (e.g. Anthropic `end_turn`, Gemini `MAX_TOKENS`). */
   raw: string | undefined;
+  /** The stop sequence that ended the answer, when the provider says which one (Anthropic's `stop_sequence`). */
+  stopSequence?: string;
 }

@@ -101,3 +101,21 @@ export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessa
 
 /** A whole conversation, oldest message first. */
 export type Prompt = Message[];
+
+/**
+ * Redacted reasoning: reasoning the provider hides (Anthropic's `redacted_thinking`) and hands over only as
+ * opaque data that must go back unmodified. Reasoning parts, contents and deltas carry it as empty text with
+ * this prefix on the signature, so each face can show it in its own form (chat completions keep the signature
+ * in `reasoning_details`; the Messages face shows a `redacted_thinking` block) and adapters can send it back.
+ */
+export const REDACTED_REASONING_PREFIX = "redacted_thinking:";
+
+/** The signature that carries redacted reasoning's opaque data. */
+export function redactedReasoningSignature(data: string): string {
+  return `${REDACTED_REASONING_PREFIX}${data}`;
+}
+
+/** The opaque data of redacted reasoning, or undefined when the signature is an ordinary one (or absent). */
+export function redactedReasoningData(signature: string | undefined): string | undefined {
+  return signature?.startsWith(REDACTED_REASONING_PREFIX) === true ? signature.slice(REDACTED_REASONING_PREFIX.length) : undefined;
+}

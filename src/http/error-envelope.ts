@@ -20,14 +20,20 @@ export function toErrorEnvelope(error: unknown): ErrorEnvelope {
   };
 }
 
-/** The single place REST turns an error into a response: status, headers and envelope. */
-export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+/** Renders a gateway error as a face's error body: OpenRouter's envelope by default, Anthropic's on `/messages`. */
+export type ErrorBodyFormat = (error: GatewayError) => unknown;
+
+/**
+ * The single place REST turns an error into a response: status, headers and body. Every face shares the status
+ * and headers of an error kind; only the body's shape (`format`) differs.
+ */
+export function sendError(reply: FastifyReply, error: unknown, format: ErrorBodyFormat = toErrorEnvelope): FastifyReply {
   const gatewayError = toGatewayError(error);
   if (gatewayError.kind === "server") reply.log.error({ err: error }, "internal error");
   // Absent when the request failed before Fastify's hooks ran (a malformed request line).
   if ((reply.request.logFacts as object | null | undefined) != null) noteError(reply.request, gatewayError);
   if (gatewayError.headers !== undefined) void reply.headers(gatewayError.headers);
-  return reply.code(gatewayError.status).type("application/json").send(toErrorEnvelope(gatewayError));
+  return reply.code(gatewayError.status).type("application/json").send(format(gatewayError));
 }
 
 /** The 4xx statuses of Fastify's own errors that keep their status; any other 4xx is a 400. */

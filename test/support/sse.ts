@@ -5,6 +5,8 @@ export interface SseTranscript {
   status: number;
   headers: Headers;
   events: string[];
+  /** Each event's `event:` name, in step with `events` (undefined where it had none). */
+  eventNames: Array<string | undefined>;
   comments: string[];
   /** Parsed JSON of every data event except `[DONE]`. */
   chunks: Array<Record<string, unknown>>;
@@ -13,9 +15,13 @@ export interface SseTranscript {
 /** Reads a whole SSE response with a spec-compliant parser (comments included). */
 export async function readSse(response: Response): Promise<SseTranscript> {
   const events: string[] = [];
+  const eventNames: Array<string | undefined> = [];
   const comments: string[] = [];
   const parser = createParser({
-    onEvent: (event) => events.push(event.data),
+    onEvent: (event) => {
+      events.push(event.data);
+      eventNames.push(event.event);
+    },
     onComment: (comment) => comments.push(comment.trim()),
   });
   const decoder = new TextDecoder();
@@ -28,7 +34,7 @@ export async function readSse(response: Response): Promise<SseTranscript> {
     }
   }
   const chunks = events.filter((data) => data !== "[DONE]").map((data) => JSON.parse(data) as Record<string, unknown>);
-  return { status: response.status, headers: response.headers, events, comments, chunks };
+  return { status: response.status, headers: response.headers, events, eventNames, comments, chunks };
 }
 
 /** POSTs JSON to the gateway with a bearer key. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
 import { registerByokRoute } from "./byok.route.js";
+import { registerMessagesRoute } from "../anthropic/messages.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -13,7 +14,8 @@ import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
 
 /**
- * The OpenRouter-compatible REST surface under `/api/v1`. One file per endpoint; this plugin only lists them.
+ * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` face included. One file per
+ * endpoint; this plugin only lists them.
  */
 export async function openRouterRoutes(app: FastifyInstance, options: { services: GatewayServices }): Promise<void> {
   registerModelsRoute(app, options.services);
@@ -26,5 +28,6 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerByokRoute(app, options.services);
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
+  registerMessagesRoute(app, options.services);
   registerGenerationRoute(app, options.services);
 }

@@ -14,10 +14,22 @@ import { appAttribution } from "./app-attribution.js";
 import { chatChunk, chatCompletionBody, errorChunk, openAIFinishReason, textChunk, textCompletionBody, usageChunk } from "./chat-response.js";
 import { SseResponse } from "./sse-response.js";
 
+/** How a face takes the key, when not only from `Authorization: Bearer`. */
+export interface KeyLocation {
+  /** The `Authorization` value to authenticate with (Anthropic's face turns `x-api-key` into one). */
+  authorization: string | undefined;
+  /** What the 401 tells a caller who sent no key. */
+  missingKeyMessage: string;
+}
+
 /** The caller's principal, or 401 when no key was sent. */
-export async function requirePrincipal(services: GatewayServices, request: FastifyRequest): Promise<Principal> {
-  const principal = await services.authenticate(request.headers.authorization);
-  if (principal === null) throw new GatewayError("authentication", "Missing Authorization header: send `Authorization: Bearer <key>`");
+export async function requirePrincipal(
+  services: GatewayServices,
+  request: FastifyRequest,
+  key: KeyLocation = { authorization: request.headers.authorization, missingKeyMessage: "Missing Authorization header: send `Authorization: Bearer <key>`" },
+): Promise<Principal> {
+  const principal = await services.authenticate(key.authorization);
+  if (principal === null) throw new GatewayError("authentication", key.missingKeyMessage);
   notePrincipal(request, principal);
   return principal;
 }
@@ -26,7 +38,7 @@ export async function requirePrincipal(services: GatewayServices, request: Fasti
  * An AbortSignal that fires when the client closes the connection before the response is complete. The
  * response's `close` covers both a client gone while the request waits and one gone mid-stream.
  */
-function clientGoneSignal(reply: FastifyReply): AbortSignal {
+export function clientGoneSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) controller.abort();
@@ -38,7 +50,7 @@ function clientGoneSignal(reply: FastifyReply): AbortSignal {
  * Serves `POST /chat/completions` and the legacy `POST /completions`: parse, then hand the request to the one
  * completion pipeline, and write its answer as one JSON body or as server-sent events.
  */
-export async function serveCompletion(services: GatewayServices, request: FastifyRequest, reply: FastifyReply, apiType: ChatRequest["apiType"]): Promise<unknown> {
+export async function serveCompletion(services: GatewayServices, request: FastifyRequest, reply: FastifyReply, apiType: "chat" | "completions"): Promise<unknown> {
   const principal = await requirePrincipal(services, request);
   const chatRequest = parseChatRequest(request.body, apiType);
   if (services.config.LOG_BODIES) request.logFacts.prompt = chatRequest.options.prompt;
@@ -55,6 +67,32 @@ export async function serveCompletion(services: GatewayServices, request: Fastif
   return streamCompletion({ services, request, reply, chatRequest, run: { principal, signal, generationId, attribution } });
 }
 
+/**
+ * Starts a completion stream, sending `keepAlive` every STREAM_KEEPALIVE_MS while the upstream is silent, as
+ * OpenRouter does; but only once the request is admitted (limits passed, funds held), so a refusal is still a
+ * plain 402 or 429. Shared by every streaming face; each says what its keep-alive is.
+ */
+export async function startAdmittedStream(input: {
+  services: GatewayServices;
+  chatRequest: ChatRequest;
+  run: CompletionRun & { generationId: string };
+  keepAlive: () => void;
+}): Promise<CompletionStream> {
+  const interval = input.services.config.STREAM_KEEPALIVE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const startKeepAlive = (): void => {
+    timer ??= setTimeout(function tick() {
+      input.keepAlive();
+      timer = setTimeout(tick, interval);
+    }, interval);
+  };
+  try {
+    return await input.services.completions.stream(input.chatRequest, { ...input.run, onAdmitted: startKeepAlive });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function streamCompletion(input: {
   services: GatewayServices;
   request: FastifyRequest;
@@ -68,28 +106,15 @@ async function streamCompletion(input: {
   const sse = new SseResponse(reply, { "x-generation-id": generationId }, { bufferBytes: config.STREAM_BUFFER_BYTES, stallTimeoutMs: config.STREAM_STALL_TIMEOUT_MS });
   const object = input.chatRequest.apiType === "chat" ? "chat.completion.chunk" : "text_completion";
 
-  // While the upstream is silent, commit the headers and send keep-alive comments, as OpenRouter does; but only
-  // once the request is admitted (limits passed, funds held), so a refusal is still a plain 402 or 429.
-  const interval = config.STREAM_KEEPALIVE_MS;
-  let keepAlive: NodeJS.Timeout | undefined;
-  const startKeepAlive = (): void => {
-    keepAlive ??= setTimeout(function tick() {
-      sse.comment("OPENROUTER PROCESSING");
-      keepAlive = setTimeout(tick, interval);
-    }, interval);
-  };
-  const pending = services.completions.stream(input.chatRequest, { ...input.run, onAdmitted: startKeepAlive });
   let stream: CompletionStream;
   try {
-    stream = await pending;
+    stream = await startAdmittedStream({ services, chatRequest: input.chatRequest, run: input.run, keepAlive: () => sse.comment("OPENROUTER PROCESSING") });
   } catch (error) {
-    clearTimeout(keepAlive);
     if (!sse.headersSent) return sendError(reply, error);
     sse.data(errorChunk({ generationId, model: input.chatRequest.models[0] ?? "", providerName: "", providerSlug: "", created: Math.floor(Date.now() / 1000) }, toGatewayError(error), object));
     sse.done();
     return reply;
   }
-  clearTimeout(keepAlive);
   if (!sse.isClosed) {
     services.metrics.streamOpened();
     reply.raw.once("close", () => services.metrics.streamClosed());

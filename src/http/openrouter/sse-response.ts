@@ -56,6 +56,11 @@ export class SseResponse {
     this.write(`data: ${JSON.stringify(payload)}\n\n`);
   }
 
+  /** `event: <name>` and `data: <json>`: a named event, as Anthropic's Messages stream sends every one. */
+  event(name: string, payload: unknown): void {
+    this.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+  }
+
   /** An SSE comment (clients ignore it): OpenRouter's `: OPENROUTER PROCESSING` keep-alive. */
   comment(text: string): void {
     this.write(`: ${text}\n\n`);

@@ -44,6 +44,7 @@ export const anthropicMessageSchema = z.object({
   model: z.string().nullish(),
   content: z.array(anthropicContentBlockSchema),
   stop_reason: z.string().nullish(),
+  stop_sequence: z.string().nullish(),
   usage: anthropicUsageSchema.nullish(),
 });
 export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
@@ -77,7 +78,7 @@ export const anthropicStreamEventSchema = z.union([
     z.object({ type: z.literal("content_block_stop"), index: z.number() }),
     z.object({
       type: z.literal("message_delta"),
-      delta: z.object({ stop_reason: z.string().nullish() }),
+      delta: z.object({ stop_reason: z.string().nullish(), stop_sequence: z.string().nullish() }),
       usage: anthropicUsageSchema.nullish(),
     }),
     z.object({ type: z.literal("message_stop") }),

@@ -59,7 +59,7 @@ export async function* transformAnthropicStream(input: {
       } else if (event.type === "message_delta" && "delta" in event && !("index" in event)) {
         usage = mergeAnthropicUsage(usage, event.usage);
         if (event.delta.stop_reason !== null && event.delta.stop_reason !== undefined) {
-          finishReason = mapAnthropicFinishReason(event.delta.stop_reason);
+          finishReason = mapAnthropicFinishReason(event.delta.stop_reason, event.delta.stop_sequence);
         }
       } else {
         yield* blockParts({ event, blocks, excludeReasoning: input.excludeReasoning });

@@ -66,7 +66,7 @@ export const createAnthropicMessagesModel: LanguageModelFactory = (settings, pro
     }
     return {
       content,
-      finishReason: mapAnthropicFinishReason(message.stop_reason),
+      finishReason: mapAnthropicFinishReason(message.stop_reason, message.stop_sequence),
       usage: convertAnthropicUsage(message.usage),
       responseId: message.id ?? undefined,
       modelId: message.model ?? undefined,

@@ -1,14 +1,15 @@
 import type { CacheControl, CallWarning, ImagePart, JsonValue, Prompt, ReasoningPart } from "../../core/index.js";
+import { REDACTED_REASONING_PREFIX } from "../../core/index.js";
 import { documentSource } from "./anthropic-document.js";
 import type { AnthropicAssistantBlock, AnthropicImageSource, AnthropicMessageParam, AnthropicTextBlock, AnthropicUserBlock } from "./anthropic-api.js";
 
 /**
  * Redacted thinking (encrypted reasoning the API hides) has no text, only opaque `data` that must be passed
- * back unmodified. The gateway's `ReasoningPart` carries it as an empty text with this prefix on the
- * signature; only this folder reads or writes the prefix.
+ * back unmodified. The gateway's `ReasoningPart` carries it as an empty text with the core's redacted-reasoning
+ * prefix on the signature (see `REDACTED_REASONING_PREFIX`).
  * https://docs.claude.com/en/docs/build-with-claude/extended-thinking#thinking-redaction
  */
-export const REDACTED_THINKING_PREFIX = "redacted_thinking:";
+export const REDACTED_THINKING_PREFIX = REDACTED_REASONING_PREFIX;
 
 export interface AnthropicPrompt {
   system: AnthropicTextBlock[] | undefined;

@@ -6,8 +6,11 @@ import type { FinishReason, UnifiedFinishReason } from "../../core/index.js";
  * https://docs.claude.com/en/docs/build-with-claude/handling-stop-reasons
  * `pause_turn` (a long server-tool turn was paused) ends this answer normally; the caller may continue it.
  */
-export function mapAnthropicFinishReason(raw: string | null | undefined): FinishReason {
-  return { unified: unify(raw), raw: raw ?? undefined };
+export function mapAnthropicFinishReason(raw: string | null | undefined, stopSequence?: string | null): FinishReason {
+  const reason: FinishReason = { unified: unify(raw), raw: raw ?? undefined };
+  // `stop_sequence` names the caller's stop sequence that matched; it is set only with that stop reason.
+  if (raw === "stop_sequence" && typeof stopSequence === "string") reason.stopSequence = stopSequence;
+  return reason;
 }
 
 function unify(raw: string | null | undefined): UnifiedFinishReason {

@@ -12,7 +12,7 @@ export type AnswerBlock =
   | { type: "text"; chunks: string[] }
   | { type: "tool_use"; id: string; name: string; input: unknown; inputJson: string };
 
-export type AnthropicStopReason = "end_turn" | "max_tokens" | "tool_use";
+export type AnthropicStopReason = "end_turn" | "max_tokens" | "tool_use" | "stop_sequence";
 
 /** Anthropic usage: `input_tokens` excludes cache reads and cache writes, which are reported apart. */
 export interface AnthropicUsage {
@@ -28,6 +28,8 @@ export interface AnthropicAnswer {
   model: string;
   blocks: AnswerBlock[];
   stopReason: AnthropicStopReason;
+  /** The stop sequence that matched, with `stop_reason: "stop_sequence"`; null otherwise. */
+  stopSequence: string | null;
   usage: AnthropicUsage;
 }
 
@@ -82,7 +84,8 @@ export function buildAnswer(options: {
     id: ids.messageId(),
     model: options.model,
     blocks,
-    stopReason: STOP_REASONS[script.finish],
+    stopReason: script.stopSequence === undefined ? STOP_REASONS[script.finish] : "stop_sequence",
+    stopSequence: script.stopSequence ?? null,
     usage: {
       input_tokens: script.usage.promptTokens - cacheRead - cacheWrite,
       output_tokens: script.usage.completionTokens,

@@ -169,5 +169,6 @@ export function toNeutralRequest(request: WireRequest): NeutralRequest {
     responseFormat: format === undefined ? { type: "text" } : { type: "json_schema", schema: format.schema },
     maxTokens: request.max_tokens,
     wantsReasoning: thinkingEnabled(request),
+    ...(request.stop_sequences === undefined ? {} : { stopSequences: request.stop_sequences }),
   };
 }

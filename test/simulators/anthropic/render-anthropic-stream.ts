@@ -85,7 +85,7 @@ export async function renderAnthropicStream(options: {
     return endQuietly(response);
   }
   send("message_delta", {
-    delta: { stop_reason: answer.stopReason, stop_sequence: null },
+    delta: { stop_reason: answer.stopReason, stop_sequence: answer.stopSequence },
     usage: {
       input_tokens: usage.input_tokens,
       cache_creation_input_tokens: usage.cache_creation_input_tokens,

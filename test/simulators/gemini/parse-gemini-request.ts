@@ -234,6 +234,7 @@ export function parseGeminiRequest(body: unknown, model: string): ParseResult {
           responseFormat: toNeutralResponseFormat(request),
           maxTokens: request.generationConfig?.maxOutputTokens,
           wantsReasoning: thinks,
+          ...(request.generationConfig?.stopSequences === undefined ? {} : { stopSequences: request.generationConfig.stopSequences }),
         },
         includeThoughts: thinking?.includeThoughts === true,
       },

@@ -36,6 +36,7 @@ const requestSchema = z.object({
     ])
     .nullish(),
   reasoning_effort: z.string().nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
   /** OpenRouter's unified reasoning object, sent by the gateway to OpenRouter-style upstreams. */
   reasoning: z.object({ effort: z.string().optional(), max_tokens: z.number().optional(), enabled: z.boolean().optional() }).loose().nullish(),
 });
@@ -143,6 +144,7 @@ export function parseOpenAIRequest(
         responseFormat: format.type === "json_schema" ? { type: "json_schema", schema: format.json_schema.schema } : format,
         maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
         wantsReasoning,
+        ...(request.stop == null ? {} : { stopSequences: typeof request.stop === "string" ? [request.stop] : request.stop }),
       },
     },
   };

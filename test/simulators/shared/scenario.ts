@@ -21,6 +21,9 @@
  * - `[[dense]]` the prompt is counted at one token per UTF-8 byte (the densest a tokenizer can be) of every
  *   message's text, tool output and tool definition (name and parameters as JSON), plus each message's 4;
  * - `[[image-tokens:1600]]` with `[[dense]]`, each image counts that many prompt tokens (default 1,600).
+ *
+ * A stop sequence the request gives that occurs in the planned text cuts the text just before it, as real models
+ * stop; the script says which one matched (only Anthropic's API reports it).
  */
 
 /** Stands in a script's error message for the credential the request carried; see `withPresentedCredential`. */
@@ -53,6 +56,8 @@ export interface NeutralRequest {
   responseFormat: { type: "text" } | { type: "json_object" } | { type: "json_schema"; schema: unknown };
   maxTokens: number | undefined;
   wantsReasoning: boolean;
+  /** The caller's stop sequences, where the simulator's wire format carries them. */
+  stopSequences?: string[];
 }
 
 export interface ScriptToolCall {
@@ -68,6 +73,8 @@ export interface Script {
   textChunks: string[];
   toolCalls: ScriptToolCall[];
   finish: "stop" | "length" | "tool_calls";
+  /** The stop sequence that ended the text, when one of the request's occurred in it. */
+  stopSequence?: string;
   /** In a stream, fail after this many content chunks. */
   failAfterChunks?: number;
   delayMs: number;
@@ -196,6 +203,11 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
     } else {
       text = `Hello! This is the simulated ${providerLabel} model ${request.model}.`;
     }
+    const stop = firstStopSequence(text, request.stopSequences ?? []);
+    if (stop !== undefined) {
+      text = text.slice(0, stop.index);
+      base.stopSequence = stop.sequence;
+    }
     let chunks = request.responseFormat.type === "text" ? wordChunks(text) : [text];
     if (request.maxTokens !== undefined && chunks.length > request.maxTokens && !directives.has("ignore-max-tokens")) {
       chunks = chunks.slice(0, request.maxTokens);
@@ -210,6 +222,16 @@ export function planAnswer(request: NeutralRequest, providerLabel: string): Scri
   const failAfter = directives.get("fail-after");
   if (failAfter !== undefined) base.failAfterChunks = failAfter;
   return base;
+}
+
+/** The stop sequence that occurs first in `text`, and where. */
+function firstStopSequence(text: string, sequences: string[]): { sequence: string; index: number } | undefined {
+  let found: { sequence: string; index: number } | undefined;
+  for (const sequence of sequences) {
+    const index = sequence.length === 0 ? -1 : text.indexOf(sequence);
+    if (index !== -1 && (found === undefined || index < found.index)) found = { sequence, index };
+  }
+  return found;
 }
 
 /** Waits between chunks when a script asks for latency. */

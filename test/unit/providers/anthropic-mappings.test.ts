@@ -19,6 +19,12 @@ describe("mapAnthropicFinishReason", () => {
     expect(mapAnthropicFinishReason(raw)).toEqual({ unified, raw });
   });
 
+  it("keeps the matched stop sequence with stop_reason stop_sequence, and only then", () => {
+    expect(mapAnthropicFinishReason("stop_sequence", "###")).toEqual({ unified: "stop", raw: "stop_sequence", stopSequence: "###" });
+    expect(mapAnthropicFinishReason("end_turn", "###")).toEqual({ unified: "stop", raw: "end_turn" });
+    expect(mapAnthropicFinishReason("stop_sequence", null)).toEqual({ unified: "stop", raw: "stop_sequence" });
+  });
+
   it.each([null, undefined])("%s → other with no raw value", (raw) => {
     expect(mapAnthropicFinishReason(raw)).toEqual({ unified: "other", raw: undefined });
   });
