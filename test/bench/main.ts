@@ -23,8 +23,8 @@ import { runSubscriptionBench } from "./subscriptions.bench.js";
  * (metrics.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `ledger`,
  * `subscriptions`, `metrics`, comma-separated) runs only those parts. The subscription part holds
  * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
- * (default 10) on each socket, each answer BENCH_SUB_WORDS words (default 20) BENCH_SUB_DELAY_MS apart (default
- * 250), and compares time to first token with SSE over BENCH_SUB_TTFT_ROUNDS (default 200) interleaved requests.
+ * (default 10) on each socket, opened BENCH_SUB_RAMP_PER_100MS (default 100) every 100 ms, each answer BENCH_SUB_WORDS
+ * words (default 20) BENCH_SUB_DELAY_MS apart (default 500), and compares time to first token with SSE over BENCH_SUB_TTFT_ROUNDS (default 200) interleaved requests.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -67,7 +67,8 @@ if (only.includes("subscriptions")) {
       streams: Number(process.env.BENCH_SUB_STREAMS ?? 500),
       perSocket: Number(process.env.BENCH_SUB_PER_SOCKET ?? 10),
       words: Number(process.env.BENCH_SUB_WORDS ?? 20),
-      delayMs: Number(process.env.BENCH_SUB_DELAY_MS ?? 250),
+      delayMs: Number(process.env.BENCH_SUB_DELAY_MS ?? 500),
+      rampPer100Ms: Number(process.env.BENCH_SUB_RAMP_PER_100MS ?? 100),
       ttftRounds: Number(process.env.BENCH_SUB_TTFT_ROUNDS ?? 200),
       ...hopCpus,
     }),

@@ -25,6 +25,8 @@ export interface SubscriptionBenchOptions {
   /** Words per answer and the upstream's pause before each (BENCH_SUB_WORDS, BENCH_SUB_DELAY_MS): how long each stream lasts. */
   words: number;
   delayMs: number;
+  /** Subscriptions opened per 100 ms while ramping up (BENCH_SUB_RAMP_PER_100MS), as independent clients arrive. */
+  rampPer100Ms: number;
   /** Interleaved SSE / subscription requests for the time-to-first-token comparison (BENCH_SUB_TTFT_ROUNDS). */
   ttftRounds: number;
   hopCpus?: string;
@@ -101,18 +103,24 @@ export async function runSubscriptionBench(options: SubscriptionBenchOptions): P
     await Promise.all(clients.slice(0, 20).map((client) => stream(client, "warm up [[words:5]]", {})));
     const baselineMiB = gateway.residentMiB();
 
+    let held = 0;
+    let mostHeld = 0;
     let open = 0;
     let mostOpen = 0;
     let peakMiB = baselineMiB;
     let failed = 0;
+    const failures = new Map<string, number>();
     const sampler = setInterval(() => {
       peakMiB = Math.max(peakMiB, gateway.residentMiB());
     }, 100);
     const startedAt = performance.now();
     const content = `Stream slowly [[words:${options.words}]] [[delay:${options.delayMs}]]`;
     await Promise.all(
-      Array.from({ length: options.streams }, (_, index) =>
-        stream(clients[index % clients.length]!, content, {
+      Array.from({ length: options.streams }, async (_, index) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(index / options.rampPer100Ms) * 100));
+        held += 1;
+        mostHeld = Math.max(mostHeld, held);
+        return stream(clients[index % clients.length]!, content, {
           onStarted: () => {
             open += 1;
             mostOpen = Math.max(mostOpen, open);
@@ -121,18 +129,27 @@ export async function runSubscriptionBench(options: SubscriptionBenchOptions): P
           onEnd: () => {
             open -= 1;
           },
-        }).catch(() => {
+        })
+          .finally(() => {
+            held -= 1;
+          })
+          .catch((error: unknown) => {
           failed += 1;
-        }),
-      ),
+          const reason = (error instanceof Error ? error.message : String(error)).slice(0, 120);
+          failures.set(reason, (failures.get(reason) ?? 0) + 1);
+        });
+      }),
     );
     clearInterval(sampler);
     const wallMs = performance.now() - startedAt;
     rows.push({ figure: "subscriptions opened (one load process)", value: `${options.streams} on ${socketCount} sockets, ${failed} failed` });
+    for (const [reason, count] of failures) rows.push({ figure: `failed: ${reason}`, value: String(count) });
+    rows.push({ figure: "ramp", value: `${options.rampPer100Ms} new subscriptions every 100 ms` });
     rows.push({ figure: "each stream", value: `${options.words} words, one every ${options.delayMs} ms (${round((options.words * options.delayMs) / 1000, 1)} s); all done in ${round(wallMs / 1000, 1)} s` });
-    rows.push({ figure: "most streams open at once", value: String(mostOpen) });
+    rows.push({ figure: "most subscriptions held at once (subscribed, not yet complete)", value: String(mostHeld) });
+    rows.push({ figure: "most streaming at once (started, not yet finished)", value: String(mostOpen) });
     rows.push({ figure: "gateway RSS: idle sockets → peak", value: `${round(baselineMiB, 1)} MiB → ${round(peakMiB, 1)} MiB` });
-    rows.push({ figure: "RSS per open stream", value: `${round(((peakMiB - baselineMiB) * 1024) / Math.max(1, mostOpen), 1)} KiB` });
+    rows.push({ figure: "RSS per held subscription (peak − idle) / most held", value: `${round(((peakMiB - baselineMiB) * 1024) / Math.max(1, mostHeld), 1)} KiB` });
 
     // Time to first token: the subscription against REST SSE, interleaved, one at a time.
     const sse = new BenchClient(gateway.url, "/api/v1/chat/completions", { authorization: `Bearer ${gateway.apiKey}` }, 1);

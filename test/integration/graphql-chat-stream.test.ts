@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toUsdNumber } from "../../src/billing/money.js";
+import { ERROR_KINDS } from "../../src/core/errors.js";
 import type { FundedKey } from "../support/api-keys.js";
 import { createFundedKey } from "../support/api-keys.js";
 import { deltasOfChunks, deltasOfEvents, subscribeToChatCompletion, withNumberedToolCallIds } from "../support/chat-subscription.js";
@@ -114,6 +115,35 @@ describe.each(FORMATS)("chatCompletion over graphql-ws, $format upstream", ({ mo
       const record = await gateway.services.generations.find(generationId);
       expect(record).toMatchObject({ cancelled: false, tokensCompletion: finished.usage.completionTokens });
       expect(toUsdNumber(record?.totalCost ?? -1n)).toBe(Number(finished.usage.cost));
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe("an upstream failing after output began", () => {
+  it.each(FORMATS)("ends the $format stream with a typed error event after the same text as SSE, charged for what was generated", async ({ model }) => {
+    const request = { model, messages: [{ role: "user", content: "Start then fail [[words:10]] [[fail-after:3]]" }] };
+    const client = webSocketClient(gateway.url, key.apiKey);
+    try {
+      const { events, errors } = await subscribeToChatCompletion(client, request);
+      expect(errors).toEqual([]);
+      const sse = await readSse(await postJson(`${gateway.url}/api/v1/chat/completions`, { ...request, stream: true }, key.apiKey));
+      const sseError = sse.chunks.find((chunk) => chunk.error !== undefined)?.error as { code: number; message: string } | undefined;
+      expect(sseError).toBeDefined();
+
+      const text = (deltas: ReturnType<typeof deltasOfEvents>) => deltas.filter((delta) => delta.kind === "content").map((delta) => (delta.kind === "content" ? delta.delta : ""));
+      expect(text(deltasOfEvents(events))).toEqual(text(deltasOfChunks(sse.chunks)));
+      expect(text(deltasOfEvents(events))).toHaveLength(3);
+      expect(ofType(events, "ChatCompletionFinished")).toEqual([]);
+      const last = events.at(-1) as unknown as { __typename: string; code: string; message: string; chargedUsage: { completionTokens: number; cost: string } };
+      expect(last).toMatchObject({ __typename: "ChatCompletionError", message: sseError?.message });
+      // The same error as SSE's: its code is the GraphQL code of the kind whose HTTP status SSE sent.
+      expect(Object.values(ERROR_KINDS).some((kind) => kind.status === sseError?.code && kind.graphqlCode === last.code)).toBe(true);
+      await gateway.services.completions.drain();
+      const record = await gateway.services.generations.find(String(events[0]?.generationId));
+      expect(record?.tokensCompletion).toBe(last.chargedUsage.completionTokens);
+      expect(toUsdNumber(record?.totalCost ?? -1n)).toBe(Number(last.chargedUsage.cost));
     } finally {
       await client.dispose();
     }

@@ -38,10 +38,8 @@ export function chatCompletionEvents(options: { stream: CompletionStream; slot: 
   let finish: Extract<AnswerEvent, { type: "finish" }> | undefined;
   let failure: Extract<AnswerEvent, { type: "error" }> | undefined;
   let stallTimer: NodeJS.Timeout | undefined;
-  let stopWaiting: (() => void) | undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stopWaiting = resolve;
-  });
+  /** Ends the `next()` in flight, if any, with nothing (set while one waits for a part). */
+  let interrupt: ((value: undefined) => void) | undefined;
 
   /** Ends the parts (their `finally` settles the generation); a stream never pulled is pulled once so it does. */
   function stopParts(): void {
@@ -56,7 +54,7 @@ export function chatCompletionEvents(options: { stream: CompletionStream; slot: 
     if (ended) return;
     ended = true;
     clearTimeout(stallTimer);
-    stopWaiting?.();
+    interrupt?.(undefined);
     stopParts();
   }
 
@@ -142,12 +140,16 @@ export function chatCompletionEvents(options: { stream: CompletionStream; slot: 
     async next() {
       clearTimeout(stallTimer);
       if (ended) return DONE;
-      const value = await Promise.race([nextEvent(), stopped.then(() => undefined)]);
+      // Not a race against one shared "stopped" promise: that would gather a reaction per event for the stream's life.
+      const value = await new Promise<ChatCompletionEventValue | undefined>((resolve, reject) => {
+        interrupt = resolve;
+        nextEvent().then(resolve, reject);
+      });
+      interrupt = undefined;
       if (ended || value === undefined) return DONE;
       if (value.kind === "finished" || value.kind === "error") {
         // The last event: the generation is settled, nothing is left to stop.
         ended = true;
-        stopWaiting?.();
       } else {
         armStallTimer();
       }

@@ -20,6 +20,8 @@ function result(finishReason: FinishReason, content: CompletionResult["content"]
     cost: 1_000_000n,
     costParts: { prompt: 400_000n, completion: 600_000n } as CompletionResult["costParts"],
     cancelled: false,
+    isByok: false,
+    upstreamInferenceCost: null,
     warnings: [],
     attempts: 1,
     upstreamMs: 1,
