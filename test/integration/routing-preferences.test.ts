@@ -68,8 +68,8 @@ describe("sorting and variants", () => {
   it("sorts by latency and throughput from live figures; :nitro sorts by throughput, :floor by price", async () => {
     // Before any traffic, no endpoint has figures: every sort falls back to price.
     expect(await servedBy({ model: LLAMA, provider: { sort: "latency" } })).toBe("DeepInfra");
-    // DeepInfra gets slow (300 ms before it answers); Groq answers at once, streamed so it has a throughput too.
-    fault.slowMs = 300;
+    // DeepInfra gets slow (a second before it answers); Groq answers at once, streamed so it has a throughput too.
+    fault.slowMs = 1000;
     fault.setMode(DEEPINFRA_LLAMA, "slow");
     expect(await servedBy({ model: LLAMA, provider: { order: ["deepinfra"] } })).toBe("DeepInfra");
     const stream = await postJson(`${gateway.url}/api/v1/chat/completions`, { model: LLAMA, messages: [{ role: "user", content: "[[words:20]]" }], stream: true, provider: { only: ["groq"] } }, key.apiKey);
@@ -81,11 +81,11 @@ describe("sorting and variants", () => {
     expect(await servedBy({ model: `${LLAMA}:nitro` })).toBe("Groq");
     expect(await servedBy({ model: `${LLAMA}:floor` })).toBe("DeepInfra");
     expect(await servedBy({ model: LLAMA, provider: { sort: "price" } })).toBe("DeepInfra");
-    // Soft thresholds: DeepInfra (cheapest) misses a 0.2 s p50 latency, so Groq comes first; nothing is removed.
-    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: 0.2 } })).toBe("Groq");
-    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: { p90: 0.2 } } })).toBe("Groq");
+    // Soft thresholds: DeepInfra (cheapest) misses a 0.8 s p50 latency, so Groq comes first; nothing is removed.
+    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: 0.8 } })).toBe("Groq");
+    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: { p90: 0.8 } } })).toBe("Groq");
     expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_min_throughput: { p50: 1 } } })).toBe("Groq");
-    expect(await servedBy({ model: LLAMA, provider: { only: ["deepinfra"], preferred_max_latency: 0.2 } })).toBe("DeepInfra");
+    expect(await servedBy({ model: LLAMA, provider: { only: ["deepinfra"], preferred_max_latency: 0.8 } })).toBe("DeepInfra");
   });
 
   it("serves a variant the catalog lists, under its own id, and lists its endpoints", async () => {
