@@ -152,7 +152,13 @@ export function createCompletionService(options: {
       if (!router.admit(candidate)) continue;
       const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
       const outputCeiling = model.outputTokenCeiling?.(request.options);
-      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling });
+      const { hold, cover } = await holdFunds({ billing: options.billing, principal: run.principal, request, endpoint: candidate.endpoint, prompt, outputCeiling }).catch(
+        (error: unknown) => {
+          // Refused before the endpoint was called (a 402): a probe slot it took is given back.
+          router.recordNeutral(candidate);
+          throw error;
+        },
+      );
       const attempt: Attempt = {
         candidate,
         model,
