@@ -15,6 +15,9 @@ import { SUPPORTED_PARAMETERS, catalogModelSchema, catalogPriceSchema, parseCata
 import type { CatalogChangeSummary } from "./catalog-writer.js";
 import { applyCatalog } from "./catalog-writer.js";
 
+/** The `:variant` suffixes imported as endpoints of that variant (see EndpointVariant). */
+const IMPORTED_VARIANTS = ["free", "online", "thinking", "extended"] as const;
+
 /**
  * Imports an OpenRouter-compatible `/models` listing (OpenRouter's own, or any gateway that copies its shape;
  * see the `Model` schema of https://openrouter.ai/openapi.yaml) into the catalog: every listed model becomes
@@ -207,11 +210,13 @@ export function convertOpenRouterListing(listing: unknown, options: ConvertListi
     const listed = parsed.data;
     const skip = (reason: string) => warnings.push({ index, text: `${listed.id}: skipped, ${reason}` });
     const { baseId, suffix } = splitListedId(listed.id);
-    if (suffix !== undefined && suffix !== "free") {
-      skip(`the ":${suffix}" variant has no catalog equivalent`);
+    // Listed variants become endpoints of the base model under that variant; routing variants (:nitro,
+    // :floor) are never listed, and others (:beta, :exacto) have no catalog equivalent.
+    const variant = suffix === undefined ? "standard" : IMPORTED_VARIANTS.find((known) => known === suffix);
+    if (variant === undefined) {
+      skip(`the ":${suffix ?? ""}" variant has no catalog equivalent`);
       continue;
     }
-    const variant = suffix === "free" ? "free" : "standard";
     if (listed.pricing.prompt === "-1" || listed.pricing.completion === "-1") {
       skip('router price "-1" (dynamic pricing) cannot be billed from a catalog');
       continue;
@@ -269,7 +274,7 @@ export function convertOpenRouterListing(listing: unknown, options: ConvertListi
     const tokenizer = listed.architecture.tokenizer ?? "Other";
     const instructType = listed.architecture.instruct_type ?? null;
     const canonicalSlug = splitListedId(listed.canonical_slug ?? baseId).baseId;
-    const name = variant === "free" ? listed.name.replace(/\s*\(free\)\s*$/i, "") : listed.name;
+    const name = variant === "standard" ? listed.name : listed.name.replace(new RegExp(`\\s*\\(${variant}\\)\\s*$`, "i"), "");
     const candidate = {
       id: baseId,
       canonicalSlug: /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/.test(canonicalSlug) ? canonicalSlug : baseId,

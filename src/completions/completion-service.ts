@@ -211,6 +211,10 @@ export function createCompletionService(options: {
         prompt,
         outputCeiling,
         ...(feeBound === undefined ? {} : { feeBound }),
+      }).catch((error: unknown) => {
+        // Refused before the endpoint was called (a 402): a probe slot it took is given back.
+        router.recordNeutral(candidate);
+        throw error;
       });
       const attempt: Attempt = {
         candidate,

@@ -17,18 +17,19 @@ function byModel(candidates: readonly RouteCandidate[]): RouteCandidate[][] {
 }
 
 /**
- * Skips endpoints whose context window cannot hold the prompt (its likely size) plus `max_tokens`, before any
- * is called. When none can, the request is refused with a 400 that says how large it is.
+ * Skips endpoints whose context window (or prompt limit) cannot hold the prompt (its likely size), before any
+ * is called. When none can, the request is refused with a 400 that says how large it is. `max_tokens` is not
+ * counted: an allowance larger than what is left is capped by the hold (see hold-funds.ts), as before.
  */
 export const fitContext: RouteStep = (candidates, context) => {
-  const needed = context.promptTokens + (context.maxOutputTokens ?? 0);
+  const needed = context.promptTokens;
   const fitting = candidates.filter(
-    ({ endpoint }) => needed <= endpoint.contextLength && (endpoint.maxPromptTokens === null || context.promptTokens <= endpoint.maxPromptTokens),
+    ({ endpoint }) => needed <= endpoint.contextLength && (endpoint.maxPromptTokens === null || needed <= endpoint.maxPromptTokens),
   );
   if (fitting.length > 0 || candidates.length === 0) return fitting;
-  const largest = Math.max(...candidates.map(({ endpoint }) => endpoint.contextLength));
+  const largest = Math.max(...candidates.map(({ endpoint }) => endpoint.maxPromptTokens ?? endpoint.contextLength));
   throw invalidRequest(
-    `This model's maximum context length is ${largest} tokens. However, you requested about ${needed} tokens (${context.promptTokens} of prompt, ${context.maxOutputTokens ?? 0} of completion). Please reduce the length of the messages or completion.`,
+    `This model's maximum context length is ${largest} tokens. However, you requested about ${needed} tokens of prompt. Please reduce the length of the messages.`,
     "messages",
     { error_type: "context_length_exceeded", context_length: largest, requested_tokens: needed },
   );

@@ -50,7 +50,7 @@ beforeAll(async () => {
       TOGETHER_API_KEY: "dead",
       TOGETHER_BASE_URL: DEAD_BASE_URL,
     },
-    config: { ROUTING_RANDOM_SEED: "16", UPSTREAM_HEADERS_TIMEOUT_MS: "400", BREAKER_MIN_ATTEMPTS: "3", BREAKER_COOL_DOWN_MS: "300", HEALTH_SYNC_MS: "50" },
+    config: { ROUTING_RANDOM_SEED: "16", UPSTREAM_HEADERS_TIMEOUT_MS: "400", BREAKER_MIN_ATTEMPTS: "3", BREAKER_COOL_DOWN_MS: "1500", HEALTH_SYNC_MS: "50" },
   });
   key = await createFundedKey(gateway, { usd: "20" });
 });
@@ -209,12 +209,13 @@ describe("failover under injected faults", () => {
     // Three failures in a row (BREAKER_MIN_ATTEMPTS=3): each request still served by Groq.
     for (let index = 0; index < 3; index += 1) expect(await ask()).toBe("Groq");
     expect(fault.hits(deepinfraId)).toBe(3);
-    // Open: DeepInfra is skipped, even though it is first by price.
+    // Open (for BREAKER_COOL_DOWN_MS = 1.5 s, long enough for the next request on a loaded machine): DeepInfra is
+    // skipped, even though it is first by price.
     fault.setMode(deepinfraId, "ok");
     expect(await ask()).toBe("Groq");
     expect(fault.hits(deepinfraId)).toBe(3);
     // After the cool-down one probe goes through; it succeeds and closes the circuit.
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(await ask()).toBe("DeepInfra");
     expect(await ask()).toBe("DeepInfra");
     expect(fault.hits(deepinfraId)).toBe(5);

@@ -66,14 +66,22 @@ async function servedBy(body: Extra): Promise<string> {
 
 describe("sorting and variants", () => {
   it("sorts by latency and throughput from live figures; :nitro sorts by throughput, :floor by price", async () => {
+    // DeepInfra is slow (a second before it answers); Groq answers at once, streamed so it has a throughput too.
+    fault.slowMs = 1000;
+    fault.setMode(DEEPINFRA_LLAMA, "slow");
     // Before any traffic, no endpoint has figures: every sort falls back to price.
     expect(await servedBy({ model: LLAMA, provider: { sort: "latency" } })).toBe("DeepInfra");
-    // DeepInfra gets slow (300 ms before it answers); Groq answers at once, streamed so it has a throughput too.
-    fault.slowMs = 300;
-    fault.setMode(DEEPINFRA_LLAMA, "slow");
-    expect(await servedBy({ model: LLAMA, provider: { order: ["deepinfra"] } })).toBe("DeepInfra");
     const stream = await postJson(`${gateway.url}/api/v1/chat/completions`, { model: LLAMA, messages: [{ role: "user", content: "[[words:20]]" }], stream: true, provider: { only: ["groq"] } }, key.apiKey);
     expect((await readSse(stream)).status).toBe(200);
+
+    const listing = await fetch(`${gateway.url}/api/v1/models/${LLAMA}/endpoints`);
+    const figures = (await listing.json()) as { data: { endpoints: Array<{ tag: string; latency_last_30m: { p50: number } | null; throughput_last_30m: { p50: number } | null }> } };
+    expectOpenRouterResponse(`/api/v1/models/${LLAMA}/endpoints`, "get", 200, figures);
+    const groq = figures.data.endpoints.find((endpoint) => endpoint.tag === "groq");
+    const deepinfra = figures.data.endpoints.find((endpoint) => endpoint.tag === "deepinfra");
+    expect(groq?.throughput_last_30m?.p50).toBeGreaterThan(0);
+    expect(deepinfra?.throughput_last_30m).toBeNull();
+    expect(deepinfra?.latency_last_30m?.p50).toBeGreaterThanOrEqual(950);
 
     expect(await servedBy({ model: LLAMA, provider: { sort: "latency" } })).toBe("Groq");
     expect(await servedBy({ model: LLAMA, provider: { sort: { by: "latency", partition: "none" } } })).toBe("Groq");
@@ -81,11 +89,11 @@ describe("sorting and variants", () => {
     expect(await servedBy({ model: `${LLAMA}:nitro` })).toBe("Groq");
     expect(await servedBy({ model: `${LLAMA}:floor` })).toBe("DeepInfra");
     expect(await servedBy({ model: LLAMA, provider: { sort: "price" } })).toBe("DeepInfra");
-    // Soft thresholds: DeepInfra (cheapest) misses a 0.2 s p50 latency, so Groq comes first; nothing is removed.
-    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: 0.2 } })).toBe("Groq");
-    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: { p90: 0.2 } } })).toBe("Groq");
+    // Soft thresholds: DeepInfra (cheapest) misses a 0.8 s p50 latency, so Groq comes first; nothing is removed.
+    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: 0.8 } })).toBe("Groq");
+    expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_max_latency: { p90: 0.8 } } })).toBe("Groq");
     expect(await servedBy({ model: LLAMA, provider: { sort: "price", preferred_min_throughput: { p50: 1 } } })).toBe("Groq");
-    expect(await servedBy({ model: LLAMA, provider: { only: ["deepinfra"], preferred_max_latency: 0.2 } })).toBe("DeepInfra");
+    expect(await servedBy({ model: LLAMA, provider: { only: ["deepinfra"], preferred_max_latency: 0.8 } })).toBe("DeepInfra");
   });
 
   it("serves a variant the catalog lists, under its own id, and lists its endpoints", async () => {

@@ -132,10 +132,16 @@ describe("convertOpenRouterListing on the fixture", () => {
   });
 
   it("skips what the catalog cannot represent, with a warning naming the entry", () => {
-    expect(warnings).toEqual([
-      expect.stringMatching(/^openai\/gpt-4o:extended: skipped, the ":extended" variant/),
-      expect.stringMatching(/^openrouter\/auto: skipped, router price "-1"/),
-    ]);
+    expect(warnings).toEqual([expect.stringMatching(/^openrouter\/auto: skipped, router price "-1"/)]);
+  });
+
+  it("imports a listed variant (:extended) as an endpoint of the base model under that variant", () => {
+    const gpt4o = modelOf(file.models, "openai/gpt-4o");
+    const extended = gpt4o.endpoints.filter((endpoint) => endpoint.variant === "extended");
+    expect(extended).toHaveLength(1);
+    expect(extended[0]?.providerModelId).toBe("openai/gpt-4o:extended");
+    expect(gpt4o.endpoints.some((endpoint) => endpoint.variant === "standard")).toBe(true);
+    expect(gpt4o.name).not.toMatch(/\(extended\)/);
   });
 });
 
