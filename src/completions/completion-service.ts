@@ -230,7 +230,8 @@ export function createCompletionService(options: {
         const value = await start(attempt);
         return { attempt, value, ticket };
       } catch (error) {
-        const gatewayError = ownKey === undefined ? toGatewayError(error) : await ownKeyRefused(ownKey, toGatewayError(error));
+        const upstreamError = toGatewayError(error);
+        const gatewayError = ownKey === undefined ? upstreamError : await ownKeyRefused(ownKey, upstreamError);
         attempts.push({
           provider: candidate.endpoint.providerSlug,
           endpointId: candidate.endpoint.id,
@@ -239,7 +240,8 @@ export function createCompletionService(options: {
           latencyMs: clock() - attempt.startedAt,
         });
         await options.billing.release(hold);
-        if (run.signal?.aborted === true) router.recordNeutral(candidate);
+        // A cancelled request, or the account's own key refused (401/403), says nothing of the endpoint's health.
+        if (run.signal?.aborted === true || gatewayError !== upstreamError) router.recordNeutral(candidate);
         else router.recordFailure(candidate, gatewayError);
         failures.push({ provider: candidate.endpoint.providerName, status: gatewayError.status, message: gatewayError.message, code: gatewayError.kind });
         // The operator's view of a failed attempt. Errors from a model were scrubbed of credentials at the
