@@ -18,6 +18,7 @@ import { createLeaseBilling } from "../completions/lease-billing.js";
 import { parseUsd } from "../billing/money.js";
 import { createLimiterAdmission } from "../limits/limiter-admission.js";
 import { createGenerationRecorder } from "../generations/generation-recorder.js";
+import { createGenerationRetention } from "../generations/generation-retention.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { createUpstreamDispatcher } from "../providers/shared/create-upstream-dispatcher.js";
 import { randomUUID } from "node:crypto";
@@ -67,6 +68,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db, flushMs: config.GENERATION_FLUSH_MS, logger });
+  const generationRetention = createGenerationRetention({
+    db: database.db,
+    retentionDays: config.GENERATION_RETENTION_DAYS,
+    batchSize: config.GENERATION_RETENTION_BATCH,
+    intervalMs: config.GENERATION_RETENTION_INTERVAL_MS,
+    logger,
+  });
   // Counters shared by every instance on this Redis; without REDIS_URL each instance counts for itself.
   const redis = config.REDIS_URL === undefined ? undefined : connectRedis(config.REDIS_URL);
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
@@ -107,6 +115,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     providers,
     completions,
     generations,
+    generationRetention,
     limits,
     rateLimitSettings,
   };
@@ -125,6 +134,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const webSockets = startGraphQLWebSocketServer({ httpServer: app.server, schema, services, logger });
   catalog.start();
   tenancy.sweeper.start();
+  generationRetention.start();
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A CLI started while this runs finds the address here and administers through the admin API.
@@ -140,6 +150,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       closing ??= (async () => {
         catalog.stop();
         await tenancy.sweeper.stop();
+        await generationRetention.stop();
         await webSockets.close();
         // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CompletionService } from "../completions/completion-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { GenerationRetention } from "../generations/generation-retention.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ProviderRegistry } from "../providers/registry.js";
@@ -31,6 +32,8 @@ export interface GatewayServices extends TenancyServices {
   /** The one completion pipeline behind REST and GraphQL. */
   completions: CompletionService;
   generations: GenerationRecorder;
+  /** Deletes generation records past GENERATION_RETENTION_DAYS, in bounded batches. */
+  generationRetention: GenerationRetention;
   /** Rate limits and free-tier quotas: global through Redis when REDIS_URL is set, per process otherwise. */
   limits: RateLimiter;
   /** Operator-set requests/tokens per minute per key and per account. */

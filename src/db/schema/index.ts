@@ -13,3 +13,4 @@ export * from "./key-spend.js";
 export * from "./payments.js";
 export * from "./auto-top-ups.js";
 export * from "./rate-limit-settings.js";
+export * from "./usage-rollups.js";

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
+import { registerActivityRoute } from "./activity.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -25,4 +26,5 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
   registerGenerationRoute(app, options.services);
+  registerActivityRoute(app, options.services);
 }

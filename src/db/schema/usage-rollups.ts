@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import { bigint, date, index, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { amount } from "./columns.js";
+
+/**
+ * Usage rollups: generation records summed per UTC hour (and per UTC day), so usage queries read a few
+ * thousand pre-summed rows instead of scanning millions of generations. They are maintained by the
+ * `generations_rollup` trigger (migration 0007) in the same statement that inserts a batch of generations, so
+ * a rollup never disagrees with the rows it summed: both commit together or neither does. Deleting old
+ * generations (GENERATION_RETENTION_DAYS) leaves the rollups alone: history stays summable after raw rows go.
+ *
+ * Dimension columns are NOT NULL so they can be part of the primary key: an absent account, key or provider
+ * is stored as the empty string and read back as null. Money is in pico-dollars, like the ledger.
+ */
+/** A running count (tokens, requests): a bigint, since sums over years overflow 32 bits. Zero by SQL default (drizzle-kit cannot snapshot a BigInt one). */
+const count_ = (name: string) => bigint(name, { mode: "bigint" }).notNull().default(sql`0`);
+
+const measures = () => ({
+  requests: count_("requests"),
+  tokensPrompt: count_("tokens_prompt"),
+  tokensCompletion: count_("tokens_completion"),
+  tokensReasoning: count_("tokens_reasoning"),
+  tokensCached: count_("tokens_cached"),
+  /** Sum of `generations.total_cost`, pico-dollars: equal to the usage ledger entries of the same generations. */
+  cost: amount("cost"),
+  /** Generations that ended in an error (`finish_reason = 'error'` or an error message). */
+  errors: count_("errors"),
+  cancelled: count_("cancelled"),
+  latencyMsSum: count_("latency_ms_sum"),
+});
+
+/** Per UTC hour, account, key, model and provider: the finest rollup, used when a query names keys or hours. */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    accountId: text("account_id").notNull().default(""),
+    keyHash: text("key_hash").notNull().default(""),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    ...measures(),
+  },
+  (table) => [
+    primaryKey({ name: "usage_hourly_pk", columns: [table.hour, table.accountId, table.keyHash, table.model, table.providerSlug] }),
+    index("usage_hourly_account_hour_idx").on(table.accountId, table.hour),
+    index("usage_hourly_key_hour_idx").on(table.keyHash, table.hour),
+  ],
+);
+
+/**
+ * Per UTC day, account, model and provider (no key): what by-day and by-model queries over whole days read.
+ * With 100 keys the hourly table has up to 100 times more rows for the same answer.
+ */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    accountId: text("account_id").notNull().default(""),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    ...measures(),
+  },
+  (table) => [
+    primaryKey({ name: "usage_daily_pk", columns: [table.day, table.accountId, table.model, table.providerSlug] }),
+    index("usage_daily_account_day_idx").on(table.accountId, table.day),
+  ],
+);
+
+/**
+ * Latency histogram per hour and dimension: `count` generations whose latency fell in `bucket`, a log scale with
+ * four buckets per doubling (bucket b holds latencies L with 2^(b/4) <= L+1 < 2^((b+1)/4)). Percentiles read
+ * from it are exact to the bucket, that is within 19 % (see `src/usage/latency-buckets.ts`).
+ */
+export const usageLatencyHourly = pgTable(
+  "usage_latency_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    accountId: text("account_id").notNull().default(""),
+    keyHash: text("key_hash").notNull().default(""),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    bucket: smallint("bucket").notNull(),
+    count: count_("count"),
+  },
+  (table) => [
+    primaryKey({ name: "usage_latency_hourly_pk", columns: [table.hour, table.accountId, table.keyHash, table.model, table.providerSlug, table.bucket] }),
+    index("usage_latency_hourly_account_hour_idx").on(table.accountId, table.hour),
+  ],
+);
+
+export type UsageHourlyRow = typeof usageHourly.$inferSelect;
