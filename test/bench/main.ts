@@ -4,6 +4,7 @@ import { runGatewayOverheadBench } from "./gateway-overhead.bench.js";
 import type { BenchRow } from "./gateway-overhead.bench.js";
 import { runLedgerBench } from "./ledger.bench.js";
 import { runDurabilityBench } from "./durability.bench.js";
+import { runUsageBench } from "./usage.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 
 /**
@@ -16,7 +17,8 @@ import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
  * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts). BENCH_ONLY=<names>
- * (`overhead`, `durability`, `ledger`, comma-separated) runs only those parts.
+ * (`overhead`, `durability`, `ledger`, `usage`, comma-separated) runs only those parts; the usage part seeds
+ * USAGE_BENCH_ROWS generations (usage.bench.ts).
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -35,7 +37,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,ledger,usage").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -47,5 +49,9 @@ if (only.includes("durability")) {
 if (only.includes("ledger")) {
   console.log("\nLedger: reservation + settlement on one hot account");
   console.table(await runLedgerBench());
+}
+if (only.includes("usage")) {
+  console.log("\nUsage: 30-day by-day-by-model queries over USAGE_BENCH_ROWS generations (default 1,000,000) read from the rollups");
+  console.table(await runUsageBench());
 }
 process.exit(0);
