@@ -44,19 +44,11 @@ function isUtcMidnight(date: Date | undefined): boolean {
   return date === undefined || date.getTime() % DAY_MS === 0;
 }
 
-/**
- * The daily rollup answers when it can (no key dimension, whole UTC days); otherwise the hourly one. Both hold
- * the same sums, so the choice changes the cost, never the answer.
- */
-function useDaily(query: UsageQuery): boolean {
-  const { filter, groupBy } = query;
-  if (groupBy.includes("hour") || groupBy.includes("key")) return false;
-  if (filter.keys !== undefined) return false;
-  return isUtcMidnight(filter.from) && isUtcMidnight(filter.to);
-}
 
 interface Source {
   table: SQL;
+  /** Rows are whole UTC days (`to` compares as a date) rather than hours. */
+  wholeDays: boolean;
   dimensions: Record<UsageDimension, SQL | undefined>;
   time: SQL;
   timeLiteral: (date: Date) => SQL;
@@ -64,6 +56,7 @@ interface Source {
 
 const HOURLY: Source = {
   table: sql.raw(`"usage_hourly"`),
+  wholeDays: false,
   dimensions: {
     day: sql.raw(`to_char(r."hour" at time zone 'UTC', 'YYYY-MM-DD')`),
     hour: sql.raw(`r."hour"`),
@@ -77,10 +70,25 @@ const HOURLY: Source = {
 
 const DAILY: Source = {
   table: sql.raw(`"usage_daily"`),
+  wholeDays: true,
   dimensions: { day: sql.raw(`r."day"::text`), hour: undefined, model: sql.raw(`r."model"`), provider: sql.raw(`r."provider_slug"`), key: undefined },
   time: sql.raw(`r."day"`),
   timeLiteral: (date) => sql`${date.toISOString().slice(0, 10)}::date`,
 };
+
+const DAILY_ALL_ACCOUNTS: Source = { ...DAILY, table: sql.raw(`"usage_daily_all_accounts"`) };
+
+/**
+ * The smallest rollup that can answer: the all-accounts daily one for a whole-gateway question over whole UTC
+ * days, the accounts' daily one when there is no key dimension, otherwise the hourly one. They hold the same
+ * sums, so the choice changes the cost, never the answer.
+ */
+function sourceFor(query: UsageQuery): Source {
+  const { filter, groupBy } = query;
+  if (groupBy.includes("hour") || groupBy.includes("key") || filter.keys !== undefined) return HOURLY;
+  if (!isUtcMidnight(filter.from) || !isUtcMidnight(filter.to)) return HOURLY;
+  return filter.accountId === undefined ? DAILY_ALL_ACCOUNTS : DAILY;
+}
 
 const LATENCY: Source = { ...HOURLY, table: sql.raw(`"usage_latency_hourly"`) };
 
@@ -93,7 +101,7 @@ function whereClause(source: Source, filter: ScopedUsageFilter): SQL {
   if (filter.accountId !== undefined) conditions.push(sql`r."account_id" = ${filter.accountId}`);
   if (filter.from !== undefined) conditions.push(sql`${source.time} >= ${source.timeLiteral(filter.from)}`);
   // An hour (or day) is in when it starts before `to`.
-  if (filter.to !== undefined) conditions.push(sql`${source.time} < ${source === DAILY ? source.timeLiteral(filter.to) : sql`${filter.to.toISOString()}::timestamptz`}`);
+  if (filter.to !== undefined) conditions.push(sql`${source.time} < ${source.wholeDays ? source.timeLiteral(filter.to) : sql`${filter.to.toISOString()}::timestamptz`}`);
   if (filter.keys !== undefined) conditions.push(filter.keys.length === 0 ? sql`false` : sql`r."key_hash" in ${textList(filter.keys)}`);
   if (filter.models !== undefined) conditions.push(filter.models.length === 0 ? sql`false` : sql`r."model" in ${textList(filter.models)}`);
   if (filter.providers !== undefined) conditions.push(filter.providers.length === 0 ? sql`false` : sql`r."provider_slug" in ${textList(filter.providers)}`);
@@ -149,7 +157,7 @@ const blankToNull = (value: string | undefined): string | null => (value === und
  * read as text), and one more for latency percentiles when asked for. Rows come sorted by their dimensions.
  */
 export async function queryUsage(db: Pick<Database, "execute">, query: UsageQuery): Promise<UsageFigures[]> {
-  const source = useDaily(query) ? DAILY : HOURLY;
+  const source = sourceFor(query);
   const dims = dimensionsOf(source, query.groupBy);
   const select = dims.map(({ name, expression }) => sql`${expression} as ${sql.identifier(name)}`);
   const groupList = dims.map((_, index) => sql.raw(String(index + 1)));

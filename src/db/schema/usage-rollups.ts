@@ -67,6 +67,21 @@ export const usageDaily = pgTable(
 );
 
 /**
+ * Per UTC day, model and provider over every account: what an operator's whole-gateway dashboard reads (the
+ * accounts' daily rows summed once at write time instead of on every query).
+ */
+export const usageDailyAllAccounts = pgTable(
+  "usage_daily_all_accounts",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    ...measures(),
+  },
+  (table) => [primaryKey({ name: "usage_daily_all_accounts_pk", columns: [table.day, table.model, table.providerSlug] })],
+);
+
+/**
  * Latency histogram per hour and dimension: `count` generations whose latency fell in `bucket`, a log scale with
  * four buckets per doubling (bucket b holds latencies L with 2^(b/4) <= L+1 < 2^((b+1)/4)). Percentiles read
  * from it are exact to the bucket, that is within 19 % (see `src/usage/latency-buckets.ts`).
