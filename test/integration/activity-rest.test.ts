@@ -1,3 +1,4 @@
+import { OpenRouter } from "@openrouter/sdk";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usd } from "../../src/billing/money.js";
@@ -137,5 +138,14 @@ describe("GET /api/v1/activity", () => {
     expect(onlyB.body.data).toEqual(own.body.data);
     const unauthenticated = await fetch(`${gateway.url}/api/v1/activity`);
     expect(unauthenticated.status).toBe(401);
+  });
+
+  it("is read by OpenRouter's SDK, whose own validation accepts the answer", async () => {
+    const client = new OpenRouter({ apiKey: a.apiKey, serverURL: `${gateway.url}/api/v1` });
+    const answer = await client.analytics.getUserActivity({ date: dateOf(1) });
+    expect(answer.data.map((item) => [item.model, item.requests, item.promptTokens])).toEqual([
+      ["anthropic/claude-haiku-4.5", 1, 1],
+      ["openai/gpt-4o-mini", 2, 40],
+    ]);
   });
 });
