@@ -4,6 +4,9 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { openDatabase } from "../../src/db/client.js";
+import { jsonBatchInsert } from "../../src/db/json-batch-insert.js";
+import { generations } from "../../src/db/schema/index.js";
+import type { NewGenerationRow } from "../../src/db/schema/index.js";
 import { queryUsage } from "../../src/usage/usage-query.js";
 import type { UsageQuery } from "../../src/usage/usage-query.js";
 import { withDatabaseName } from "../support/test-database.js";
@@ -15,7 +18,9 @@ import { percentile, round } from "./stats.js";
  * production path (batched INSERTs into `generations`, the rollup trigger summing each batch), then the
  * 30-day by-day-by-model query is timed on PGlite and, when DATABASE_URL is set, on Postgres: for every
  * account (an operator's dashboard), for one account, and two variants that read the hourly rollup (one key;
- * latency percentiles). Not a test: it prints figures (the target is < 100 ms on Postgres, < 300 ms on PGlite).
+ * latency percentiles). First, what the rollup triggers add to writing a batch of generation records (1 and 100
+ * rows, triggers on and off in alternating halves; USAGE_BENCH_INSERT=0 skips it). Not a test: it prints
+ * figures (the target is < 100 ms on Postgres, < 300 ms on PGlite).
  */
 export interface UsageBenchRow {
   database: string;
@@ -65,8 +70,84 @@ async function time(label: string, database: DatabaseHandle, query: UsageQuery, 
   return { database: label, query: rowsIn, "rows out": rowsOut, runs, "p50 ms": round(percentile(durations, 50), 1), "p95 ms": round(percentile(durations, 95), 1) };
 }
 
+/** What a generation batch costs to write, with the rollup triggers and without them: the price of exact rollups. */
+export interface InsertCostRow {
+  database: string;
+  "batch rows": number;
+  batches: number;
+  "with rollups p50 ms": number;
+  "without p50 ms": number;
+  "with rollups p95 ms": number;
+  "without p95 ms": number;
+}
+
+const ROLLUP_TRIGGERS = ["generations_rollup_after_insert", "generations_rollup_all_accounts_after_insert"];
+
+async function insertCost(label: string, database: DatabaseHandle): Promise<InsertCostRow[]> {
+  const insert = jsonBatchInsert(generations);
+  let sequence = 0;
+  const batchOf = (size: number): NewGenerationRow[] =>
+    Array.from({ length: size }, () => {
+      sequence += 1;
+      return {
+        id: `gen-insert-cost-${sequence}`,
+        accountId: `account-${sequence % ACCOUNTS}`,
+        keyHash: `key-${sequence % KEYS}`,
+        model: `bench/model-${sequence % MODELS}`,
+        providerSlug: `provider-${sequence % PROVIDERS}`,
+        apiType: "completions",
+        streamed: false,
+        tokensPrompt: 100,
+        tokensCompletion: 50,
+        totalCost: 123_456n,
+        latencyMs: 300 + (sequence % 700),
+      };
+    });
+  const timed = async (size: number, batches: number): Promise<number[]> => {
+    const durations: number[] = [];
+    for (let batch = 0; batch < batches; batch += 1) {
+      const rows = batchOf(size);
+      const started = performance.now();
+      await insert.insert(database.db, rows);
+      durations.push(performance.now() - started);
+    }
+    return durations;
+  };
+  const setTriggers = async (enabled: boolean) => {
+    for (const name of ROLLUP_TRIGGERS) await database.db.execute(sql.raw(`alter table generations ${enabled ? "enable" : "disable"} trigger "${name}"`));
+  };
+  const results: InsertCostRow[] = [];
+  for (const [size, batches] of [[1, 300], [100, 60]] as const) {
+    await timed(size, 20);
+    // Alternating halves, so load on the machine falls on both sides alike.
+    const withRollups: number[] = [];
+    const without: number[] = [];
+    for (let half = 0; half < 4; half += 1) {
+      withRollups.push(...(await timed(size, batches / 4)));
+      await setTriggers(false);
+      without.push(...(await timed(size, batches / 4)));
+      await setTriggers(true);
+    }
+    results.push({
+      database: label,
+      "batch rows": size,
+      batches,
+      "with rollups p50 ms": round(percentile(withRollups, 50), 2),
+      "without p50 ms": round(percentile(without, 50), 2),
+      "with rollups p95 ms": round(percentile(withRollups, 95), 2),
+      "without p95 ms": round(percentile(without, 95), 2),
+    });
+  }
+  // The rows written without the triggers are not in the rollups; the seeded ones must be alone there.
+  await database.db.execute(sql`delete from generations`);
+  for (const table of ["usage_hourly", "usage_daily", "usage_daily_all_accounts", "usage_latency_hourly"]) await database.db.execute(sql.raw(`delete from "${table}"`));
+  console.table(results);
+  return results;
+}
+
 async function runOn(label: string, database: DatabaseHandle, rows: number, runs: number): Promise<UsageBenchRow[]> {
   const midnight = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  if (process.env.USAGE_BENCH_INSERT !== "0") await insertCost(label, database);
   const seconds = await seed(database, rows, midnight);
   // What autovacuum does on a server after a load like this (PGlite has no autovacuum): fresh planner statistics.
   await database.db.execute(sql`vacuum analyze`);
