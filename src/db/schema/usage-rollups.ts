@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, date, index, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
-import { amount } from "./columns.js";
+import { bigint, date, index, numeric, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * Usage rollups: generation records summed per UTC hour (and per UTC day), so usage queries read a few
@@ -21,8 +20,12 @@ const measures = () => ({
   tokensCompletion: count_("tokens_completion"),
   tokensReasoning: count_("tokens_reasoning"),
   tokensCached: count_("tokens_cached"),
-  /** Sum of `generations.total_cost`, pico-dollars: equal to the usage ledger entries of the same generations. */
-  cost: amount("cost"),
+  /**
+   * Sum of `generations.total_cost`, pico-dollars: equal to the usage ledger entries of the same generations.
+   * An exact numeric, not a bigint: a bigint holds about $9.2 million, which one busy day of a whole gateway
+   * (or a few records at the column's limit) could pass, and an overflow would fail the generation batch.
+   */
+  cost: numeric("cost", { precision: 38, scale: 0 }).notNull().default("0"),
   /** Generations that ended in an error (`finish_reason = 'error'` or an error message). */
   errors: count_("errors"),
   cancelled: count_("cancelled"),
