@@ -95,6 +95,7 @@ export class AccountResolver {
 
   @FieldResolver(() => AccountUsage, { description: "Usage since the account began: the ledger's total and the generation rollups' sums." })
   async usage(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<AccountUsage> {
+    await context.services.generations.writeQueued();
     const [balance, summary] = await Promise.all([context.loaders.accounts.balance.load(account.id), context.loaders.usage.accountSummary.load(account.id)]);
     return Object.assign(new AccountUsage(), { total: toDecimal(balance.usage), ...summaryFields(summary) });
   }

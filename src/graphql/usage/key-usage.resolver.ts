@@ -5,7 +5,8 @@ import { toDecimal } from "../billing/money-fields.js";
 import type { GraphQLContext } from "../context.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 
-function summary(usage: KeyUsage, context: GraphQLContext): Promise<UsageFigures | undefined> {
+async function summary(usage: KeyUsage, context: GraphQLContext): Promise<UsageFigures | undefined> {
+  await context.services.generations.writeQueued();
   return context.loaders.usage.keySummary.load(usage.keyHash);
 }
 

@@ -34,6 +34,8 @@ export class UsageResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<UsageRow[]> {
     const scoped = scopeUsageFilter(requirePrincipal(context.principal), toServiceFilter(filter));
+    // Records still queued for their batch are written (and rolled up) first, so a request that ended counts.
+    await context.services.generations.writeQueued();
     const rows = await queryUsage(context.services.database.db, {
       filter: scoped,
       groupBy: (groupBy ?? []).map(toUsageDimension),
@@ -55,7 +57,7 @@ export class UsageResolver {
   ): Promise<GenerationConnection> {
     const scoped = scopeUsageFilter(requirePrincipal(context.principal), toServiceFilter(filter));
     // Records still queued for their batch are written first, so a generation is listed the moment it ends.
-    await context.services.generations.flush();
+    await context.services.generations.writeQueued();
     const page = await pageGenerations(context.services.database.db, { filter: scoped, first: first ?? undefined, after });
     const edges = page.rows.map(({ row, cursor }) => Object.assign(new GenerationEdge(), { cursor, node: Generation.from(row) }));
     const pageInfo = Object.assign(new PageInfo(), {

@@ -25,7 +25,7 @@ export function registerActivityRoute(app: FastifyInstance, services: GatewaySer
     const principal = requirePrincipal(await services.authenticate(request.headers.authorization));
     const query = parseBody(activityQuery, request.query);
     // Records still queued for their batch are written first, so a request that ended is counted.
-    await services.generations.flush();
+    await services.generations.writeQueued();
     const rows = await activityRows(services.database.db, {
       principal,
       now: Date.now(),
