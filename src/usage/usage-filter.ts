@@ -1,6 +1,5 @@
 import type { Principal } from "../auth/principal.js";
-import { scopeOf } from "../accounts/account-scope.js";
-import { isAccountId } from "../accounts/account-scope.js";
+import { isAccountId, scopeOf } from "../accounts/account-scope.js";
 import { invalidRequest, notFound } from "../core/errors.js";
 
 /** The dimensions usage can be grouped by. DAY and HOUR are UTC. */
