@@ -92,6 +92,13 @@ function sourceFor(query: UsageQuery): Source {
 
 const LATENCY: Source = { ...HOURLY, table: sql.raw(`"usage_latency_hourly"`) };
 
+/** The latency histogram at the same grain as the sums' rollup, so percentiles read as few rows as the sums. */
+const LATENCY_OF = new Map<Source, Source>([
+  [HOURLY, LATENCY],
+  [DAILY, { ...DAILY, table: sql.raw(`"usage_latency_daily"`) }],
+  [DAILY_ALL_ACCOUNTS, { ...DAILY, table: sql.raw(`"usage_latency_daily_all_accounts"`) }],
+]);
+
 function textList(values: readonly string[]): SQL {
   return sql`(${sql.join(values.map((value) => sql`${value}`), sql`, `)})`;
 }
@@ -201,15 +208,16 @@ export async function queryUsage(db: Pick<Database, "execute">, query: UsageQuer
   });
 }
 
-/** p50 and p95 bucket per group, from the hourly latency histogram (cumulative counts per group). */
+/** p50 and p95 bucket per group, from the latency histogram of the sums' grain (cumulative counts per group). */
 async function queryLatency(db: Pick<Database, "execute">, query: UsageQuery): Promise<Map<string, LatencyRow>> {
-  const dims = dimensionsOf(LATENCY, query.groupBy);
+  const source = LATENCY_OF.get(sourceFor(query)) ?? LATENCY;
+  const dims = dimensionsOf(source, query.groupBy);
   const names = dims.map(({ name }) => sql.identifier(name));
   const select = dims.map(({ name, expression }) => sql`${expression} as ${sql.identifier(name)}`);
   const groupList = [...dims.map((_, index) => sql.raw(String(index + 1))), sql.raw(String(dims.length + 1))];
   const partition = dims.length === 0 ? sql`` : sql`partition by ${sql.join(names, sql`, `)}`;
   const outerGroup = dims.length === 0 ? sql`` : sql` group by ${sql.join(names, sql`, `)}`;
-  const statement = sql`with b as (select ${sql.join([...select, sql`r."bucket" as bucket`, sql`sum(r."count") as c`], sql`, `)} from ${LATENCY.table} r${whereClause(LATENCY, query.filter)} group by ${sql.join(groupList, sql`, `)}),
+  const statement = sql`with b as (select ${sql.join([...select, sql`r."bucket" as bucket`, sql`sum(r."count") as c`], sql`, `)} from ${source.table} r${whereClause(source, query.filter)} group by ${sql.join(groupList, sql`, `)}),
     w as (select b.*, sum(c) over (${partition} order by bucket) as cumulative, sum(c) over (${partition}) as total from b)
     select ${sql.join([...names, sql`min(bucket) filter (where cumulative >= 0.5 * total) as p50`, sql`min(bucket) filter (where cumulative >= 0.95 * total) as p95`], sql`, `)} from w${outerGroup}`;
   const map = new Map<string, LatencyRow>();

@@ -3,6 +3,7 @@ import { MAX_AMOUNT, formatUsd } from "../../src/billing/money.js";
 import { generations } from "../../src/db/schema/index.js";
 import type { NewGenerationRow } from "../../src/db/schema/index.js";
 import type { UsageDimension } from "../../src/usage/usage-filter.js";
+import { latencyBucketOf, latencyBucketUpperMs } from "../../src/usage/latency-buckets.js";
 import { queryUsage } from "../../src/usage/usage-query.js";
 import { createTestDatabase } from "../support/test-database.js";
 import type { TestDatabase } from "../support/test-database.js";
@@ -34,11 +35,11 @@ function row(id: string, overrides: Partial<NewGenerationRow> = {}): NewGenerati
   };
 }
 
-async function total(options: { accountId?: string; groupBy?: UsageDimension[]; from?: Date; to?: Date; keys?: string[] } = {}) {
+async function total(options: { accountId?: string; groupBy?: UsageDimension[]; from?: Date; to?: Date; keys?: string[]; latency?: boolean } = {}) {
   return queryUsage(database.handle.db, {
     filter: { accountId: options.accountId, from: options.from, to: options.to, keys: options.keys },
     groupBy: options.groupBy ?? [],
-    latency: false,
+    latency: options.latency ?? false,
   });
 }
 
@@ -75,5 +76,28 @@ describe("rollup triggers", () => {
     expect(after?.requests).toBe(3);
     expect(after?.cost).toBe(15n);
     expect(after?.hour?.getTime()).toBe(HOUR);
+  });
+
+  it("give the same latency percentiles from the hourly, daily and all-accounts histograms", async () => {
+    const at = Date.UTC(2026, 0, 12, 14);
+    const latencies = Array.from({ length: 20 }, (_, index) => (index + 1) * 50);
+    await database.handle.db
+      .insert(generations)
+      .values(latencies.map((latencyMs, index) => row(`gen-latency-${index}`, { accountId: "account-lat", keyHash: "key-lat", latencyMs, createdAt: new Date(at + index * 1000) })));
+    const day = { from: new Date(Date.UTC(2026, 0, 12)), to: new Date(Date.UTC(2026, 0, 13)) };
+    const reported = (value: number) => latencyBucketUpperMs(latencyBucketOf(value));
+    const expected = { p50: reported(500), p95: reported(950) };
+    const sources = [
+      await total({ ...day, latency: true }), // all-accounts daily histogram
+      await total({ ...day, accountId: "account-lat", latency: true }), // daily
+      await total({ ...day, keys: ["key-lat"], latency: true }), // hourly
+      await total({ ...day, accountId: "account-lat", groupBy: ["hour"], latency: true }), // hourly, grouped
+    ];
+    for (const [figures] of sources) {
+      expect({ p50: figures?.latencyP50Ms, p95: figures?.latencyP95Ms }).toEqual(expected);
+      expect(figures?.requests).toBe(20);
+    }
+    expect(expected.p50).toBeGreaterThanOrEqual(500);
+    expect(expected.p50).toBeLessThan(600);
   });
 });

@@ -106,4 +106,34 @@ export const usageLatencyHourly = pgTable(
   ],
 );
 
+/** The latency histogram per UTC day, account, model and provider: what daily usage questions with percentiles read. */
+export const usageLatencyDaily = pgTable(
+  "usage_latency_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    accountId: text("account_id").notNull().default(""),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    bucket: smallint("bucket").notNull(),
+    count: count_("count"),
+  },
+  (table) => [
+    primaryKey({ name: "usage_latency_daily_pk", columns: [table.day, table.accountId, table.model, table.providerSlug, table.bucket] }),
+    index("usage_latency_daily_account_day_idx").on(table.accountId, table.day),
+  ],
+);
+
+/** The latency histogram per UTC day, model and provider over every account. */
+export const usageLatencyDailyAllAccounts = pgTable(
+  "usage_latency_daily_all_accounts",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    model: text("model").notNull(),
+    providerSlug: text("provider_slug").notNull().default(""),
+    bucket: smallint("bucket").notNull(),
+    count: count_("count"),
+  },
+  (table) => [primaryKey({ name: "usage_latency_daily_all_accounts_pk", columns: [table.day, table.model, table.providerSlug, table.bucket] })],
+);
+
 export type UsageHourlyRow = typeof usageHourly.$inferSelect;
