@@ -81,7 +81,7 @@ export interface InsertCostRow {
   "without p95 ms": number;
 }
 
-const ROLLUP_TRIGGERS = ["generations_rollup_after_insert", "generations_rollup_all_accounts_after_insert"];
+const ROLLUP_TRIGGERS = ["generations_rollup_after_insert", "generations_rollup_all_accounts_after_insert", "generations_latency_daily_rollup_after_insert"];
 
 async function insertCost(label: string, database: DatabaseHandle): Promise<InsertCostRow[]> {
   const insert = jsonBatchInsert(generations);
@@ -140,7 +140,7 @@ async function insertCost(label: string, database: DatabaseHandle): Promise<Inse
   }
   // The rows written without the triggers are not in the rollups; the seeded ones must be alone there.
   await database.db.execute(sql`delete from generations`);
-  for (const table of ["usage_hourly", "usage_daily", "usage_daily_all_accounts", "usage_latency_hourly"]) await database.db.execute(sql.raw(`delete from "${table}"`));
+  for (const table of ["usage_hourly", "usage_daily", "usage_daily_all_accounts", "usage_latency_hourly", "usage_latency_daily", "usage_latency_daily_all_accounts"]) await database.db.execute(sql.raw(`delete from "${table}"`));
   console.table(results);
   return results;
 }
@@ -161,6 +161,7 @@ async function runOn(label: string, database: DatabaseHandle, rows: number, runs
     await time(label, database, { filter: { ...window, accountId: "account-3" }, groupBy: byDayByModel, latency: false }, runs, "30 days by day by model, one account"),
     await time(label, database, { filter: { ...window, accountId: "account-3", keys: ["key-13"] }, groupBy: byDayByModel, latency: false }, runs, "... one key (hourly rollup)"),
     await time(label, database, { filter: { ...window, accountId: "account-3" }, groupBy: byDayByModel, latency: true }, runs, "... one account, with p50/p95 latency"),
+    await time(label, database, { filter: { ...window, accountId: undefined }, groupBy: ["day", "provider"], latency: true }, runs, "every account, by day by provider, with p50/p95"),
   ];
 }
 
