@@ -20,6 +20,7 @@ import { createLeaseBilling } from "../completions/lease-billing.js";
 import { parseUsd } from "../billing/money.js";
 import { createLimiterAdmission } from "../limits/limiter-admission.js";
 import { createGenerationRecorder } from "../generations/generation-recorder.js";
+import { createGenerationRetention } from "../generations/generation-retention.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { createUpstreamDispatcher } from "../providers/shared/create-upstream-dispatcher.js";
 import { randomUUID } from "node:crypto";
@@ -87,6 +88,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const providers = createProviderRegistry({ env: options.env ?? process.env, dispatcher, generateId: () => randomUUID().replaceAll("-", "").slice(0, 24) });
   const generations = createGenerationRecorder({ db: database.db, flushMs: config.GENERATION_FLUSH_MS, logger });
+  const generationRetention = createGenerationRetention({
+    db: database.db,
+    retentionDays: config.GENERATION_RETENTION_DAYS,
+    batchSize: config.GENERATION_RETENTION_BATCH,
+    intervalMs: config.GENERATION_RETENTION_INTERVAL_MS,
+    logger,
+  });
   const rateLimitSettings = createRateLimitSettingsService({ db: database.db, cacheMs: config.RATE_LIMIT_SETTINGS_CACHE_MS });
   const limits = createLimiter(config, { redis, settings: rateLimitSettings });
   const tenancy = createAccountServices({ db: database.db, relaxedDb: database.relaxed, config, pubSub, logger });
@@ -157,6 +165,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     completions,
     health,
     generations,
+    generationRetention,
     limits,
     rateLimitSettings,
     metrics,
@@ -179,6 +188,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await catalog.start();
   tenancy.sweeper.start();
   tenancy.limitPeriods.start();
+  generationRetention.start();
   const port = (app.server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   // A CLI started while this runs finds the address here and administers through the admin API.
@@ -195,6 +205,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         catalog.stop();
         await tenancy.sweeper.stop();
         tenancy.limitPeriods.stop();
+        await generationRetention.stop();
         await webSockets.close();
         // In-flight requests finish; their keep-alive sockets are closed as soon as they turn idle.
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);

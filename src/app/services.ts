@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CompletionService } from "../completions/completion-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { GenerationRetention } from "../generations/generation-retention.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
 import type { ByokService } from "../byok/byok-service.js";
@@ -36,6 +37,8 @@ export interface GatewayServices extends TenancyServices {
   /** Live endpoint health from real traffic (shared through Redis when REDIS_URL is set). */
   health: EndpointHealth;
   generations: GenerationRecorder;
+  /** Deletes generation records past GENERATION_RETENTION_DAYS, in bounded batches. */
+  generationRetention: GenerationRetention;
   /** Rate limits and free-tier quotas: global through Redis when REDIS_URL is set, per process otherwise. */
   limits: RateLimiter;
   /** Operator-set requests/tokens per minute per key and per account. */

@@ -122,6 +122,15 @@ const configSchema = z.object({
    */
   GENERATION_FLUSH_MS: z.coerce.number().int().min(1).default(100),
   /**
+   * Generation records older than this many days are deleted in the background (0: kept forever). Usage and
+   * activity read rollups, which are kept, so they still cover the deleted rows; the ledger is never touched.
+   */
+  GENERATION_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  /** Rows one retention DELETE removes at most; batches follow each other until nothing expired is left. */
+  GENERATION_RETENTION_BATCH: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** How often expired generation records are looked for. */
+  GENERATION_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
+  /**
    * `strict`: a response's final byte (the JSON body, or the SSE stream's finish and usage chunks and
    * `[DONE]`) is sent only once its charge and generation record are committed, written together with every
    * other request finishing at the same time (group commit), so a hard kill loses no served request's charge

@@ -21,6 +21,12 @@ export interface GenerationRecorder {
   find(id: string): Promise<GenerationRow | undefined>;
   /** Writes everything queued; called on shutdown and by tests. */
   flush(): Promise<void>;
+  /**
+   * Resolves once every record queued before the call is written (or its write failed), without waiting for
+   * records that arrive meanwhile: what a usage query awaits so that a request that ended is counted, bounded
+   * even under traffic that never lets the queue empty.
+   */
+  writeQueued(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,6 +135,13 @@ export function createGenerationRecorder(options: { db: Database; flushMs?: numb
     async flush() {
       while (pending.size > 0 || inFlight !== undefined) {
         if (!(await writeNext())) break;
+      }
+    },
+    async writeQueued() {
+      for (const id of [...pending.keys()]) {
+        while (pending.has(id)) {
+          if (!(await writeNext())) return;
+        }
       }
     },
     async close() {

@@ -11,6 +11,9 @@ import { EndpointResolver } from "./catalog/endpoint.resolver.js";
 import { ModelResolver } from "./catalog/model.resolver.js";
 import { ProviderResolver } from "./catalog/provider.resolver.js";
 import { RateLimitsResolver } from "./limits/rate-limits.resolver.js";
+import { GenerationResolver } from "./usage/generation.resolver.js";
+import { KeyUsageResolver } from "./usage/key-usage.resolver.js";
+import { UsageResolver } from "./usage/usage.resolver.js";
 
 /** Every resolver class of the schema; a feature folder adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,4 +30,7 @@ export const resolvers: NonEmptyArray<Function> = [
   BillingResolver,
   AccountEventsResolver,
   ByokResolver,
+  UsageResolver,
+  GenerationResolver,
+  KeyUsageResolver,
 ];

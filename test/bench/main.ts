@@ -6,6 +6,7 @@ import { runLedgerBench } from "./ledger.bench.js";
 import { runDurabilityBench } from "./durability.bench.js";
 import { runMetricsBench } from "./metrics.bench.js";
 import { runMessagesBench } from "./messages.bench.js";
+import { runUsageBench } from "./usage.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 import { runSubscriptionBench } from "./subscriptions.bench.js";
 import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.bench.js";
@@ -21,8 +22,8 @@ import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.benc
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
  * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts), the Anthropic Messages face against
  * chat completions for the same answer (messages.bench.ts), and the CPU the Prometheus metrics add per request
- * (metrics.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `ledger`,
- * `subscriptions`, `metrics`, `routing`, comma-separated) runs only those parts; `routing` times one
+ * (metrics.bench.ts), and usage queries over USAGE_BENCH_ROWS seeded generations (usage.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `ledger`,
+ * `subscriptions`, `metrics`, `routing`, `usage`, comma-separated) runs only those parts; `routing` times one
  * routing decision with 10,000 endpoints in the catalog and the latency a failover before the first byte adds. The subscription part holds
  * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
  * (default 10) on each socket, opened BENCH_SUB_RAMP_PER_100MS (default 100) every 100 ms, each answer BENCH_SUB_WORDS
@@ -45,7 +46,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,ledger,subscriptions,metrics,routing").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,ledger,subscriptions,metrics,routing,usage").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -85,5 +86,9 @@ if (only.includes("routing")) {
   console.table(runRoutingDecisionBench());
   console.log("\nLatency added when the first provider fails before the first byte (embedded database, simulated upstreams)");
   console.table(await runFailoverLatencyBench());
+}
+if (only.includes("usage")) {
+  console.log("\nUsage: 30-day by-day-by-model queries over USAGE_BENCH_ROWS generations (default 1,000,000) read from the rollups");
+  console.table(await runUsageBench());
 }
 process.exit(0);

@@ -34,11 +34,13 @@ const OPERATIONS = [
   "mutation ($input: CreateKeyInput!) { createKey(input: $input) { plaintext } }",
   "mutation ($input: PurchaseCreditsInput!) { purchaseCredits(input: $input) { __typename } }",
   "mutation ($input: ChatCompletionInput!) { createChatCompletion(input: $input) { id } }",
+  "query ($filter: UsageFilter, $groupBy: [UsageGroupBy!]) { usage(filter: $filter, groupBy: $groupBy) { day hour model keyId cost latencyP95Ms } }",
+  "query ($filter: GenerationFilter, $first: Int, $after: String) { generations(filter: $filter, first: $first, after: $after) { edges { cursor node { id key { id } } } } }",
   "subscription { catalogUpdated { revision } }",
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
-const variableName = fc.constantFrom("id", "first", "after", "sort", "hash", "scope", "subject", "input", "x");
+const variableName = fc.constantFrom("id", "first", "after", "sort", "hash", "scope", "subject", "input", "filter", "groupBy", "x");
 const variables = fc.option(fc.dictionary(variableName, jsonValue, { maxKeys: 4 }), { nil: undefined });
 
 const tokens = fc.constantFrom("{", "}", "(", ")", ":", "$", "...", "@", "!", "[", "]", "=", "query", "mutation", "subscription", "fragment", "on", "Query", "models", "model", "account", "id", "first", "edges", "node", "__typename", "__schema", "\"x\"", "1", "-1.5e3", "null", "true", "a:", "#c\n", "\"\"\"b\"\"\"");

@@ -374,12 +374,12 @@ describe("REST fuzz (fast-check, fixed seed)", () => {
     fc.string({ unit: "binary", maxLength: 30 }),
   );
   const queryCase = fc.record({
-    route: fc.constantFrom("/api/v1/models", "/api/v1/credits", "/api/v1/generation", "/api/v1/keys", "/api/v1/key", "/api/v1/providers", "/api/v1/models/openai/gpt-4o-mini/endpoints"),
+    route: fc.constantFrom("/api/v1/models", "/api/v1/credits", "/api/v1/generation", "/api/v1/keys", "/api/v1/key", "/api/v1/providers", "/api/v1/models/openai/gpt-4o-mini/endpoints", "/api/v1/activity"),
     management: fc.boolean(),
     parameters: fc.array(
       fc.tuple(
         fc.oneof(
-          fc.constantFrom("supported_parameters", "input_modalities", "output_modalities", "q", "context", "min_price", "max_price", "max_output_price", "model_authors", "providers", "sort", "offset", "limit", "id", "workspace_id", "include_disabled"),
+          fc.constantFrom("supported_parameters", "input_modalities", "output_modalities", "q", "context", "min_price", "max_price", "max_output_price", "model_authors", "providers", "sort", "offset", "limit", "id", "workspace_id", "include_disabled", "date", "api_key_hash"),
           fc.string({ maxLength: 6 }),
         ),
         queryValue,

@@ -53,6 +53,18 @@ const cases: IsolationCase[] = [
     expected: "FORBIDDEN",
   },
   {
+    field: "Query.usage",
+    query: "query($id: ID) { usage(filter: { accountId: $id }, groupBy: [KEY, MODEL]) { keyId model cost } }",
+    variables: () => ({ id: b.accountId }),
+    expected: "NOT_FOUND",
+  },
+  {
+    field: "Query.generations",
+    query: "query($id: ID) { generations(filter: { accountId: $id }) { edges { node { id key { id label } } } } }",
+    variables: () => ({ id: b.accountId }),
+    expected: "NOT_FOUND",
+  },
+  {
     field: "Mutation.updateKey",
     query: 'mutation($h: String!) { updateKey(hash: $h, input: { name: "pwned", disabled: true }) { hash } }',
     variables: () => ({ h: b.keyHash }),

@@ -67,7 +67,12 @@ export const generations = pgTable(
     errorMessage: text("error_message"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (table) => [index("generations_account_created_idx").on(table.accountId, table.createdAt)],
+  (table) => [
+    index("generations_account_created_idx").on(table.accountId, table.createdAt),
+    index("generations_key_created_idx").on(table.keyHash, table.createdAt),
+    /** Retention deletes the oldest rows first, in bounded batches, across every account. */
+    index("generations_created_idx").on(table.createdAt),
+  ],
 );
 
 export type GenerationRow = typeof generations.$inferSelect;

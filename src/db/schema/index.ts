@@ -14,3 +14,4 @@ export * from "./payments.js";
 export * from "./auto-top-ups.js";
 export * from "./rate-limit-settings.js";
 export * from "./byok-keys.js";
+export * from "./usage-rollups.js";

@@ -10,6 +10,8 @@ import { LedgerEntryTypeEnum } from "../billing/ledger-entry-type.enum.js";
 import { LedgerEntryConnection } from "../billing/ledger-entry.type.js";
 import { DEFAULT_LEDGER_PAGE, MAX_LEDGER_PAGE_GRAPHQL, ledgerComplexity, toLedgerConnection } from "../billing/ledger-page.js";
 import { Payment } from "../billing/payment.type.js";
+import { toDecimal } from "../billing/money-fields.js";
+import { AccountUsage, summaryFields } from "../usage/usage-summary.type.js";
 import { Account } from "./account.type.js";
 import { ApiKey } from "./api-key.type.js";
 import { CreateAccountInput, UpdateAccountInput } from "./key.inputs.js";
@@ -89,6 +91,13 @@ export class AccountResolver {
   async keys(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<ApiKey[]> {
     const views = await context.loaders.accounts.keys.load(account.id);
     return views.map((view) => ApiKey.from(view));
+  }
+
+  @FieldResolver(() => AccountUsage, { description: "Usage since the account began: the ledger's total and the generation rollups' sums." })
+  async usage(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<AccountUsage> {
+    await context.services.generations.writeQueued();
+    const [balance, summary] = await Promise.all([context.loaders.accounts.balance.load(account.id), context.loaders.usage.accountSummary.load(account.id)]);
+    return Object.assign(new AccountUsage(), { total: toDecimal(balance.usage), ...summaryFields(summary) });
   }
 
   @FieldResolver(() => AutoTopUp)

@@ -23,6 +23,9 @@ export class KeyUsage {
 
   @Field(() => DecimalScalar, { description: "Held by this key's requests in flight." })
   reserved!: string;
+
+  /** For the rollup fields (requests, tokens, recordedCost: `src/graphql/usage/key-usage.resolver.ts`). */
+  keyHash!: string;
 }
 
 /** An API or management key; never its plaintext. */
@@ -94,6 +97,7 @@ export class ApiKey {
         monthly: toDecimal(view.spend.usageMonthly),
         byokTotal: toDecimal(view.spend.byokUsage),
         reserved: toDecimal(view.spend.reserved),
+        keyHash: view.hash,
       }),
       createdAt: view.createdAt,
       updatedAt: view.updatedAt,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
 import { registerByokRoute } from "./byok.route.js";
 import { registerMessagesRoute } from "../anthropic/messages.route.js";
+import { registerActivityRoute } from "./activity.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -30,4 +31,5 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerCompletionsRoute(app, options.services);
   registerMessagesRoute(app, options.services);
   registerGenerationRoute(app, options.services);
+  registerActivityRoute(app, options.services);
 }

@@ -25,6 +25,21 @@ function fakeDatabase(options: { delayMs: number; failures?: number }) {
 const row = (index: number): NewGenerationRow => ({ id: `gen-test-${index}`, model: "m", apiType: "completions", streamed: false });
 
 describe("generation recorder", () => {
+  it("writeQueued waits for the records queued before it, not for those that keep arriving", async () => {
+    const { db, batches } = fakeDatabase({ delayMs: 10 });
+    const recorder = createGenerationRecorder({ db, flushMs: 3_600_000, maxBatch: 10 });
+    for (let index = 0; index < 25; index += 1) recorder.record(row(index));
+    let next = 25;
+    // Traffic that never lets the queue empty: a new record every millisecond until writeQueued returns.
+    const traffic = setInterval(() => recorder.record(row(next++)), 1);
+    await recorder.writeQueued();
+    clearInterval(traffic);
+    const written = new Set(batches.flat());
+    for (let index = 0; index < 25; index += 1) expect(written.has(`gen-test-${index}`)).toBe(true);
+    expect(next).toBeGreaterThan(25);
+    await recorder.close();
+  });
+
   it("writes a backlog once, in full batches, however many records arrive while a write is in flight", async () => {
     const { db, batches } = fakeDatabase({ delayMs: 20 });
     const recorder = createGenerationRecorder({ db, flushMs: 5, maxBatch: 50 });
