@@ -13,6 +13,7 @@ import { startGraphQLWebSocketServer } from "../graphql/ws-server.js";
 import { buildHttpApp } from "../http/app.js";
 import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
 import { createCompletionService } from "../completions/completion-service.js";
+import { createEmbeddingService } from "../embeddings/embedding-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
 import { createLeaseBilling } from "../completions/lease-billing.js";
 import { parseUsd } from "../billing/money.js";
@@ -82,15 +83,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     durable: config.BILLING_DURABILITY === "strict",
     logger,
   });
+  const admission = createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) });
   const completions = createCompletionService({
     catalog,
     providers,
     billing,
-    admission: createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }),
+    admission,
     recorder: generations,
     durability: config.BILLING_DURABILITY,
     logger,
   });
+  const embeddings = createEmbeddingService({ catalog, providers, billing, admission, recorder: generations, durability: config.BILLING_DURABILITY, logger });
   const services: GatewayServices = {
     config,
     database,
@@ -106,6 +109,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     paymentProvider: tenancy.paymentProvider,
     providers,
     completions,
+    embeddings,
     generations,
     limits,
     rateLimitSettings,
@@ -145,6 +149,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close().finally(() => clearInterval(sweepIdle));
         await completions.drain();
+        await embeddings.drain();
         await billing.close?.();
         await generations.close();
         await limits.close();

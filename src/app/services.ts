@@ -5,6 +5,7 @@ import type { Config } from "../config/config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CompletionService } from "../completions/completion-service.js";
+import type { EmbeddingService } from "../embeddings/embedding-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
 import type { RateLimitSettingsService } from "../limits/settings/rate-limit-settings-service.js";
@@ -30,6 +31,8 @@ export interface GatewayServices extends TenancyServices {
   providers: ProviderRegistry;
   /** The one completion pipeline behind REST and GraphQL. */
   completions: CompletionService;
+  /** The embeddings pipeline behind REST and GraphQL, on the same billing, limits and generation records. */
+  embeddings: EmbeddingService;
   generations: GenerationRecorder;
   /** Rate limits and free-tier quotas: global through Redis when REDIS_URL is set, per process otherwise. */
   limits: RateLimiter;

@@ -358,3 +358,6 @@ export function parseChatRequest(raw: unknown, apiType: ChatRequest["apiType"] =
     apiType,
   };
 }
+
+/** The `provider` routing object, its conversion and the field naming, shared with the other request faces (embeddings). */
+export { provider as providerPreferencesBody, providerPreferences, fieldName as requestFieldName };

@@ -15,7 +15,10 @@ import type { CompletionResult, CompletionRun, ServedBy } from "./completion-ser
 
 /** Everything known about a generation when it ends. */
 export interface SettleInput {
-  request: ChatRequest;
+  /** What the record needs of the request; an embeddings request has the same two fields. */
+  request: Pick<ChatRequest, "stream" | "user">;
+  /** The generation record's `api_type`: `completions` (chat and legacy completions) unless told otherwise. */
+  apiType?: "completions" | "embeddings";
   run: CompletionRun;
   attempt: Attempt;
   ticket: AdmissionTicket;
@@ -125,7 +128,7 @@ export function createGenerationSettler(deps: {
       providerSlug: input.servedBy.providerSlug,
       providerName: input.servedBy.providerName,
       upstreamId: null,
-      apiType: "completions",
+      apiType: input.apiType ?? "completions",
       streamed: input.request.stream,
       cancelled: input.cancelled,
       finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,
