@@ -3,6 +3,7 @@ import { AccountResolver } from "./accounts/account.resolver.js";
 import { ApiKeyResolver } from "./accounts/api-key.resolver.js";
 import { BillingResolver } from "./billing/billing.resolver.js";
 import { ChatCompletionResolver } from "./completions/chat-completion.resolver.js";
+import { EmbeddingsResolver } from "./embeddings/embeddings.resolver.js";
 import { CatalogUpdatedResolver } from "./catalog/catalog-updated.resolver.js";
 import { EndpointResolver } from "./catalog/endpoint.resolver.js";
 import { ModelResolver } from "./catalog/model.resolver.js";
@@ -11,4 +12,4 @@ import { RateLimitsResolver } from "./limits/rate-limits.resolver.js";
 
 /** Every resolver class of the schema; a feature folder adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [CatalogUpdatedResolver, ModelResolver, EndpointResolver, ProviderResolver, ChatCompletionResolver, RateLimitsResolver, AccountResolver, ApiKeyResolver, BillingResolver];
+export const resolvers: NonEmptyArray<Function> = [CatalogUpdatedResolver, ModelResolver, EndpointResolver, ProviderResolver, ChatCompletionResolver, EmbeddingsResolver, RateLimitsResolver, AccountResolver, ApiKeyResolver, BillingResolver];

@@ -5,6 +5,8 @@ import { parseUsd } from "../../src/billing/money.js";
 import { generations, ledgerEntries } from "../../src/db/schema/index.js";
 import { createFundedKey, type FundedKey } from "../support/api-keys.js";
 import { expectOpenRouterResponse } from "../support/contract.js";
+import { graphqlRequest } from "../support/graphql-client.js";
+import { formatUsd } from "../../src/billing/money.js";
 import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders, type SimulatedProviders } from "../support/simulated-providers.js";
 import { postJson } from "../support/sse.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
@@ -197,5 +199,46 @@ describe("GET /api/v1/embeddings/models", () => {
     for (const model of body.data) expect(model.architecture.output_modalities).toEqual(["embeddings"]);
     const chat = (await (await fetch(url("/api/v1/models"))).json()) as { data: Array<{ id: string }> };
     expect(chat.data.map((model) => model.id)).not.toContain("openai/text-embedding-3-small");
+  });
+});
+
+describe("the createEmbeddings GraphQL mutation", () => {
+  const MUTATION = `mutation($input: EmbeddingsInput!) { createEmbeddings(input: $input) { id model provider data { index embedding base64 } usage { promptTokens totalTokens cost } } }`;
+  interface Answer {
+    createEmbeddings: { id: string; model: string; provider: string; data: Array<{ index: number; embedding: number[] | null; base64: string | null }>; usage: { promptTokens: number; totalTokens: number; cost: string } };
+  }
+
+  it("embeds texts through the same pipeline, with the exact charge as a Decimal and an embeddings generation", async () => {
+    const result = await graphqlRequest<Answer>(gateway.url, MUTATION, { apiKey: key.apiKey, variables: { input: { model: "openai/text-embedding-3-small", input: ["graph", "ql"], dimensions: 16 } } });
+    expect(result.errors).toBeUndefined();
+    const answer = result.data?.createEmbeddings;
+    expect(answer?.data.map((item) => item.embedding)).toEqual(["graph", "ql"].map((text) => simulatedEmbedding(text, "text-embedding-3-small", 16)));
+    expect(answer?.data.every((item) => item.base64 === null)).toBe(true);
+    await gateway.services.embeddings.drain();
+    const generation = await gateway.services.generations.find(answer?.id ?? "");
+    expect(generation?.apiType).toBe("embeddings");
+    expect(answer?.usage.cost).toBe(formatUsd(generation?.totalCost ?? -1n));
+    expect(await usageCharged(answer?.id ?? "")).toBe(generation?.totalCost);
+  });
+
+  it("returns base64 when asked, decoding to the float vector, and takes token arrays", async () => {
+    const result = await graphqlRequest<Answer>(gateway.url, MUTATION, { apiKey: key.apiKey, variables: { input: { model: "openai/text-embedding-3-small", tokens: [[7, 8, 9]], encodingFormat: "base64" } } });
+    expect(result.errors).toBeUndefined();
+    const item = result.data?.createEmbeddings.data[0];
+    expect(item?.embedding).toBeNull();
+    const bytes = Buffer.from(item?.base64 ?? "", "base64");
+    expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(simulatedEmbedding([7, 8, 9], "text-embedding-3-small", 256));
+    expect(result.data?.createEmbeddings.usage.promptTokens).toBe(3);
+  });
+
+  it("refuses bad input as BAD_USER_INPUT and a missing key as UNAUTHENTICATED", async () => {
+    const chatModel = await graphqlRequest(gateway.url, MUTATION, { apiKey: key.apiKey, variables: { input: { model: "openai/gpt-4o-mini", input: ["hi"] } } });
+    expect(chatModel.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const both = await graphqlRequest(gateway.url, MUTATION, { apiKey: key.apiKey, variables: { input: { model: "openai/text-embedding-3-small", input: ["hi"], tokens: [[1]] } } });
+    expect(both.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const empty = await graphqlRequest(gateway.url, MUTATION, { apiKey: key.apiKey, variables: { input: { model: "openai/text-embedding-3-small", input: [] } } });
+    expect(empty.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const anonymous = await graphqlRequest(gateway.url, MUTATION, { variables: { input: { model: "openai/text-embedding-3-small", input: ["hi"] } } });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });

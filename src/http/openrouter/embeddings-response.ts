@@ -1,17 +1,7 @@
 import { toUsdNumber } from "../../billing/money.js";
 import type { EmbeddingEncoding } from "../../embeddings/embedding-request.js";
 import type { EmbeddingResult } from "../../embeddings/embedding-service.js";
-
-/**
- * One vector as OpenAI sends it: JSON numbers, or for `base64` the vector's float32 values in little-endian
- * byte order, base64-encoded (what the `openai` SDK decodes into a Float32Array).
- */
-export function encodeEmbedding(vector: readonly number[], encoding: EmbeddingEncoding): number[] | string {
-  if (encoding === "float") return [...vector];
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, index) => bytes.writeFloatLE(value, index * 4));
-  return bytes.toString("base64");
-}
+import { encodeEmbedding } from "../../embeddings/encode-embedding.js";
 
 /** The body of `POST /api/v1/embeddings`: OpenAI's list of embeddings with OpenRouter's `id`, `provider` and `usage.cost`. */
 export function embeddingsBody(result: EmbeddingResult, encoding: EmbeddingEncoding): Record<string, unknown> {
