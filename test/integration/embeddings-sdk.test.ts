@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseUsd } from "../../src/billing/money.js";
 import { generations, ledgerEntries } from "../../src/db/schema/index.js";
-import { createFundedKey, type FundedKey } from "../support/api-keys.js";
+import { TEST_OPERATOR, createFundedKey, type FundedKey } from "../support/api-keys.js";
 import { expectOpenRouterResponse } from "../support/contract.js";
 import { graphqlRequest } from "../support/graphql-client.js";
 import { formatUsd } from "../../src/billing/money.js";
@@ -154,6 +154,26 @@ describe("embeddings billing and routing", () => {
     const envelope = (await response.json()) as { error: { code: number; metadata: Record<string, unknown> } };
     expect(envelope.error.code).toBe(402);
     expect(providers.openai.requests.length).toBe(before);
+  });
+
+  it("holds against the key's spend limit: a key whose limit cannot cover the inputs gets a 402 naming the key limit", async () => {
+    const funded = await createFundedKey(gateway, { usd: "1" });
+    // One pico-USD: less than any input's bound at text-embedding-3-small's price (2e-8 USD a token).
+    const { plaintext } = await gateway.services.keys.create(TEST_OPERATOR, { accountId: funded.accountId, name: "tiny limit", spendLimit: 1n });
+    const response = await postJson(url("/api/v1/embeddings"), { model: "openai/text-embedding-3-small", input: "over the limit" }, plaintext);
+    expect(response.status).toBe(402);
+    const envelope = (await response.json()) as { error: { metadata: { limit_source: string } } };
+    expect(envelope.error.metadata.limit_source).toBe("key_limit");
+  });
+
+  it("counts embeddings against the key's rate limit: the request past requests-per-minute gets a 429", async () => {
+    const limited = await createFundedKey(gateway, { usd: "1" });
+    await gateway.services.rateLimitSettings.set({ scope: "key", subjectId: limited.keyHash, requestsPerMinute: 1 });
+    const body = { model: "openai/text-embedding-3-small", input: "rate limited" };
+    expect((await postJson(url("/api/v1/embeddings"), body, limited.apiKey)).status).toBe(200);
+    const refused = await postJson(url("/api/v1/embeddings"), body, limited.apiKey);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(429);
   });
 
   it("maps an upstream refusal to the error envelope, never a crash, and charges nothing", async () => {
