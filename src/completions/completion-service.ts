@@ -4,7 +4,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Amount } from "../billing/money.js";
 import type { BilledTokens, CostParts } from "../billing/usage-cost.js";
 import type { CallOptions, CallWarning } from "../core/call-options.js";
-import { GatewayError, toGatewayError } from "../core/errors.js";
+import { GatewayError, invalidRequest, toGatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
 import type { GeneratedContent } from "../core/language-model.js";
 import type { StreamPart } from "../core/stream-parts.js";
@@ -130,6 +130,13 @@ export function createCompletionService(options: {
   }
 
   function route(request: ChatRequest): RouteCandidate[] {
+    const snapshot = options.catalog.snapshot();
+    for (const id of request.models) {
+      // An embedding model in the catalog is no chat model: the caller's mistake, told before anything is held.
+      if (snapshot.resolve(id)?.model.outputModalities.includes("text") === false) {
+        throw invalidRequest(`Model ${id} does not produce text: use POST /api/v1/embeddings for embedding models`, "model", { error_type: "not_a_chat_model" });
+      }
+    }
     return selectCandidates({
       snapshot: options.catalog.snapshot(),
       models: request.models,

@@ -133,6 +133,14 @@ describe("bad embeddings requests", () => {
     expect(await key.balance()).toBe(before);
   });
 
+  it("refuses an embedding model on POST /chat/completions with a 400, charging nothing", async () => {
+    const before = await key.balance();
+    const response = await postJson(url("/api/v1/chat/completions"), { model: "openai/text-embedding-3-small", messages: [{ role: "user", content: "hi" }] }, key.apiKey);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("/api/v1/embeddings");
+    expect(await key.balance()).toBe(before);
+  });
+
   it("refuses a body that is not JSON object with a 400", async () => {
     const response = await postJson(url("/api/v1/embeddings"), ["not", "an", "object"], key.apiKey);
     expect(response.status).toBe(400);
