@@ -1,3 +1,4 @@
+import { OpenRouter } from "@openrouter/sdk";
 import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -268,5 +269,17 @@ describe("the createEmbeddings GraphQL mutation", () => {
     expect(empty.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const anonymous = await graphqlRequest(gateway.url, MUTATION, { variables: { input: { model: "openai/text-embedding-3-small", input: ["hi"] } } });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("OpenRouter's own SDK (@openrouter/sdk), with its response validation", () => {
+  it("embeddings.generate reads the gateway's answer, and embeddings.listModels its embedding models", async () => {
+    const sdk = new OpenRouter({ apiKey: key.apiKey, serverURL: `${gateway.url}/api/v1` });
+    const response = await sdk.embeddings.generate({ requestBody: { model: "openai/text-embedding-3-small", input: ["router sdk"], encodingFormat: "float", dimensions: 8 } });
+    if (typeof response === "string") throw new Error(`expected a JSON body, got ${response.slice(0, 80)}`);
+    expect(response.data[0]?.embedding).toEqual(simulatedEmbedding("router sdk", "text-embedding-3-small", 8));
+    expect(response.usage?.promptTokens).toBe(simulatedInputTokens("router sdk"));
+    const models = await sdk.embeddings.listModels();
+    expect(models.result.data.map((model) => model.id)).toContain("google/gemini-embedding-001");
   });
 });
