@@ -139,7 +139,7 @@ export function createEmbeddingService(options: {
           });
           await options.billing.release(funds);
           options.logger?.warn({ err: gatewayError, provider: candidate.endpoint.providerSlug, endpointId: candidate.endpoint.id }, "provider attempt failed");
-          if (!gatewayError.retryable || run.signal?.aborted === true || !request.provider.allowFallbacks) throw gatewayError;
+          if (!gatewayError.retryable || run.signal?.aborted === true) throw gatewayError;
           lastError = gatewayError;
           continue;
         }
