@@ -15,6 +15,7 @@ import { createInProcessPubSub } from "../pubsub/in-process-pub-sub.js";
 import { createRedisPubSub, subscriberConnection } from "../pubsub/redis-pub-sub.js";
 import { createAccountEventPublisher } from "../events/account-events.js";
 import { createCompletionService } from "../completions/completion-service.js";
+import { createEmbeddingService } from "../embeddings/embedding-service.js";
 import { createLedgerBilling } from "../completions/ledger-billing.js";
 import { createLeaseBilling } from "../completions/lease-billing.js";
 import { parseUsd } from "../billing/money.js";
@@ -134,12 +135,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     cacheMs: config.BYOK_CACHE_MS,
     logger,
   });
+  // One admission (limits, free tier) and one billing port for every pipeline, so each is metered once.
+  const admission = meteredAdmission(createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }), metrics);
+  const meteredBillingPort = meteredBilling(billing, metrics);
   const completions = createCompletionService({
     catalog,
     providers,
     router,
-    billing: meteredBilling(billing, metrics),
-    admission: meteredAdmission(createLimiterAdmission({ limiter: limits, purchasedTotal: (accountId) => tenancy.ledger.totalPurchased(accountId) }), metrics),
+    billing: meteredBillingPort,
+    admission,
     recorder: generations,
     durability: config.BILLING_DURABILITY,
     events: accountEvents,
@@ -147,6 +151,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     metrics,
     ownKeys: createOwnKeyPort({ byok, db: database.db, rate: parseRate(config.BYOK_FEE_RATE), monthlyAllowance: parseUsd(config.BYOK_FREE_ALLOWANCE_USD) }),
   });
+  const embeddings = createEmbeddingService({ catalog, providers, billing: meteredBillingPort, admission, recorder: generations, durability: config.BILLING_DURABILITY, logger });
   const services: GatewayServices = {
     config,
     database,
@@ -164,6 +169,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     providers,
     completions,
     health,
+    embeddings,
     generations,
     generationRetention,
     limits,
@@ -211,6 +217,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const sweepIdle = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close().finally(() => clearInterval(sweepIdle));
         await completions.drain();
+        await embeddings.drain();
         await billing.close?.();
         await generations.close();
         await limits.close();

@@ -5,6 +5,7 @@ import type { Config } from "../config/config.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { PubSub } from "../pubsub/pub-sub.js";
 import type { CompletionService } from "../completions/completion-service.js";
+import type { EmbeddingService } from "../embeddings/embedding-service.js";
 import type { GenerationRecorder } from "../generations/generation-recorder.js";
 import type { GenerationRetention } from "../generations/generation-retention.js";
 import type { RateLimiter } from "../limits/rate-limiter.js";
@@ -36,6 +37,8 @@ export interface GatewayServices extends TenancyServices {
   completions: CompletionService;
   /** Live endpoint health from real traffic (shared through Redis when REDIS_URL is set). */
   health: EndpointHealth;
+  /** The embeddings pipeline behind REST and GraphQL, on the same billing, limits and generation records. */
+  embeddings: EmbeddingService;
   generations: GenerationRecorder;
   /** Deletes generation records past GENERATION_RETENTION_DAYS, in bounded batches. */
   generationRetention: GenerationRetention;

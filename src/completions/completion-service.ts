@@ -4,7 +4,7 @@ import type { CatalogService } from "../catalog/catalog-service.js";
 import type { Amount } from "../billing/money.js";
 import type { BilledTokens, CostParts } from "../billing/usage-cost.js";
 import type { CallOptions, CallWarning } from "../core/call-options.js";
-import { GatewayError, toGatewayError } from "../core/errors.js";
+import { GatewayError, invalidRequest, toGatewayError } from "../core/errors.js";
 import type { FinishReason } from "../core/finish-reason.js";
 import type { GeneratedContent } from "../core/language-model.js";
 import type { StreamPart } from "../core/stream-parts.js";
@@ -156,6 +156,13 @@ export function createCompletionService(options: {
 
   /** The candidates in the router's order, then own-key endpoints first (see own-keys-first.ts). */
   function route(request: ChatRequest, prompt: { tokens: number }, ownKeys: ReadonlyMap<string, OwnKey>): KeyedCandidate[] {
+    const snapshot = options.catalog.snapshot();
+    for (const id of request.models) {
+      // An embedding model in the catalog is no chat model: the caller's mistake, told before anything is held.
+      if (snapshot.resolve(id)?.model.outputModalities.includes("text") === false) {
+        throw invalidRequest(`Model ${id} does not produce text: use POST /api/v1/embeddings for embedding models`, "model", { error_type: "not_a_chat_model" });
+      }
+    }
     const usable = ownKeys.size === 0 ? undefined : (slug: string) => ownKeys.has(slug) || options.providers.isConfigured(slug);
     const candidates = router.route(request, prompt, usable);
     return ownKeysFirst({ candidates, ownKeys, hasSharedKey: (slug) => options.providers.isConfigured(slug) });

@@ -17,7 +17,10 @@ import type { CompletionResult, CompletionRun, ServedBy } from "./completion-ser
 
 /** Everything known about a generation when it ends. */
 export interface SettleInput {
-  request: ChatRequest;
+  /** What the record needs of the request; an embeddings request has the same two fields. */
+  request: Pick<ChatRequest, "stream" | "user"> & Partial<Pick<ChatRequest, "apiType">>;
+  /** The generation record's `api_type`: `completions` (chat and legacy completions) unless told otherwise. */
+  apiType?: "completions" | "embeddings";
   run: CompletionRun;
   attempt: Attempt;
   ticket: AdmissionTicket;
@@ -157,8 +160,9 @@ export function createGenerationSettler(deps: {
       providerSlug: input.servedBy.providerSlug,
       providerName: input.servedBy.providerName,
       upstreamId: null,
-      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; Anthropic's face is "messages".
-      apiType: input.request.apiType === "messages" ? "messages" : "completions",
+      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; Anthropic's face is
+      // "messages"; the embeddings pipeline names its own.
+      apiType: input.apiType ?? (input.request.apiType === "messages" ? "messages" : "completions"),
       streamed: input.request.stream,
       cancelled: input.cancelled,
       finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,

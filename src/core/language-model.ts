@@ -1,4 +1,5 @@
 import type { CallOptions, CallWarning } from "./call-options.js";
+import type { EmbedOptions, EmbedResult } from "./embedding.js";
 import type { FinishReason } from "./finish-reason.js";
 import type { StreamPart } from "./stream-parts.js";
 import type { Usage } from "./usage.js";
@@ -47,4 +48,9 @@ export interface LanguageModel {
    * covers this many, since the charge never exceeds the hold. Absent or undefined: `maxOutputTokens` holds.
    */
   outputTokenCeiling?(options: CallOptions): number | undefined;
+  /**
+   * Embeds `options.values`, for adapters whose provider has an embeddings API (absent otherwise, and the
+   * router then treats the endpoint as unable to serve the request). Failures are thrown as `GatewayError`s.
+   */
+  doEmbed?(options: EmbedOptions): Promise<EmbedResult>;
 }

@@ -6,6 +6,7 @@ import { BillingResolver } from "./billing/billing.resolver.js";
 import { AccountEventsResolver } from "./events/account-events.resolver.js";
 import { ChatCompletionResolver } from "./completions/chat-completion.resolver.js";
 import { ChatCompletionSubscriptionResolver } from "./completions/chat-completion-subscription.resolver.js";
+import { EmbeddingsResolver } from "./embeddings/embeddings.resolver.js";
 import { CatalogUpdatedResolver } from "./catalog/catalog-updated.resolver.js";
 import { EndpointResolver } from "./catalog/endpoint.resolver.js";
 import { ModelResolver } from "./catalog/model.resolver.js";
@@ -24,6 +25,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ProviderResolver,
   ChatCompletionResolver,
   ChatCompletionSubscriptionResolver,
+  EmbeddingsResolver,
   RateLimitsResolver,
   AccountResolver,
   ApiKeyResolver,

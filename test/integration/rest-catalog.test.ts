@@ -67,8 +67,9 @@ async function listModels(query = ""): Promise<ModelsBody> {
 }
 
 /** The ids the shipped catalog should list: every model with standard endpoints, and `:free` for those with free ones. */
+/** The ids `GET /models` lists by default: text-output models (embedding models are under `/embeddings/models`). */
 function expectedListedIds(file: CatalogFile): string[] {
-  return file.models.flatMap((model) => [
+  return file.models.filter((model) => model.architecture.outputModalities.includes("text")).flatMap((model) => [
     ...(model.endpoints.some((endpoint) => endpoint.variant === "standard") ? [model.id] : []),
     ...(model.endpoints.some((endpoint) => endpoint.variant === "free") ? [`${model.id}:free`] : []),
   ]);

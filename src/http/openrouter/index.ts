@@ -9,6 +9,7 @@ import { registerKeyRoute } from "./key.route.js";
 import { registerKeysRoute } from "./keys.route.js";
 import { registerChatCompletionsRoute } from "./chat-completions.route.js";
 import { registerCompletionsRoute } from "./completions.route.js";
+import { registerEmbeddingsRoute } from "./embeddings.route.js";
 import { registerGenerationRoute } from "./generation.route.js";
 import { registerModelEndpointsRoute } from "./model-endpoints.route.js";
 import { registerModelsRoute } from "./models.route.js";
@@ -30,6 +31,7 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
   registerMessagesRoute(app, options.services);
+  registerEmbeddingsRoute(app, options.services);
   registerGenerationRoute(app, options.services);
   registerActivityRoute(app, options.services);
 }

@@ -1,9 +1,10 @@
-import type { CallOptions, GatewayError, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
+import type { CallOptions, EmbedOptions, EmbedResult, GatewayError, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
 import { parseResponseBody } from "../shared/parse-json-chunk.js";
 import { postEventStream, type ServerSentEvent } from "../shared/post-event-stream.js";
 import { postJson, type UpstreamRequest } from "../shared/post-json.js";
 import type { LanguageModelFactory, ProviderSettings } from "../shared/provider-settings.js";
 import { convertGeminiResponse } from "./convert-gemini-response.js";
+import { createGeminiEmbeddings } from "./gemini-embeddings.js";
 import { geminiResponseSchema, geminiStreamChunkSchema } from "./gemini-api.js";
 import { transformGeminiStream } from "./gemini-chat-stream.js";
 import { geminiStreamError, refineGeminiError } from "./gemini-errors.js";
@@ -68,6 +69,10 @@ export const createGeminiModel: LanguageModelFactory = (settings: ProviderSettin
       return {
         stream: transformGeminiStream({ events: replayFirst(first, iterator), provider, generateId: settings.generateId, warnings }),
       };
+    },
+
+    doEmbed(options: EmbedOptions): Promise<EmbedResult> {
+      return createGeminiEmbeddings(settings, modelPath, options);
     },
   };
 };

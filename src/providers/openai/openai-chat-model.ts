@@ -1,4 +1,4 @@
-import type { CallOptions, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
+import type { CallOptions, EmbedOptions, EmbedResult, GenerateResult, LanguageModel, StreamResult } from "../../core/index.js";
 import { parseResponseBody } from "../shared/parse-json-chunk.js";
 import { postEventStream } from "../shared/post-event-stream.js";
 import { postJson, type UpstreamRequest } from "../shared/post-json.js";
@@ -7,6 +7,7 @@ import { convertOpenAIResponseContent } from "./convert-openai-response.js";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { openAIChatResponseSchema } from "./openai-api.js";
+import { createOpenAIEmbeddings } from "./openai-embeddings.js";
 import { transformOpenAIChatStream } from "./openai-chat-stream.js";
 import { OPENAI_DIALECT, type OpenAIDialect } from "./openai-dialect.js";
 import { buildOpenAIChatRequest } from "./openai-request.js";
@@ -55,6 +56,11 @@ class OpenAIChatModel implements LanguageModel {
         includeReasoning: options.reasoning?.exclude !== true,
       }),
     };
+  }
+
+  /** OpenAI's embeddings API, which every compatible vendor serves at the same path. */
+  doEmbed(options: EmbedOptions): Promise<EmbedResult> {
+    return createOpenAIEmbeddings(this.settings, this.providerModelId, options);
   }
 
   private request(body: unknown, options: CallOptions): UpstreamRequest {

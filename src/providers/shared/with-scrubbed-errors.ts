@@ -18,11 +18,23 @@ async function* scrubbedParts(parts: AsyncIterable<StreamPart>, scrubber: Secret
  */
 export function withScrubbedErrors(model: LanguageModel, scrubber: SecretScrubber): LanguageModel {
   const ceiling = model.outputTokenCeiling?.bind(model);
+  const embed = model.doEmbed?.bind(model);
   return {
     provider: model.provider,
     providerModelId: model.providerModelId,
     // Every member of the interface passes through; only errors are changed.
     ...(ceiling === undefined ? {} : { outputTokenCeiling: ceiling }),
+    ...(embed === undefined
+      ? {}
+      : {
+          async doEmbed(options) {
+            try {
+              return await embed(options);
+            } catch (error) {
+              throw scrubber.error(error);
+            }
+          },
+        }),
     async doGenerate(options) {
       try {
         return await model.doGenerate(options);

@@ -9,6 +9,7 @@ import {
   missingApiKeyError,
   sendGoogleError,
 } from "./gemini-errors.js";
+import { answerGeminiEmbeddings } from "./gemini-embeddings.js";
 import { parseGeminiRequest } from "./parse-gemini-request.js";
 import { renderGenerateContentResponse, renderStreamChunks, type RenderContext } from "./render-gemini-response.js";
 
@@ -19,7 +20,7 @@ export interface GeminiSimulatorOptions {
 }
 
 /** `/v1beta/models/{model}:{method}` (and `/v1/…`, the default of `@google/genai` 3.x). */
-const ROUTE = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const ROUTE = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
 
 /**
  * What Google sends when a stream fails after it started: an error object as one more SSE data event, then
@@ -89,7 +90,7 @@ function checkApiKey(expected: string | undefined, headers: Record<string, strin
 
 /**
  * Starts a simulated Gemini API (generativelanguage `v1beta`): `POST /v1beta/models/{model}:generateContent`
- * and `:streamGenerateContent?alt=sse`, answering from the shared scenario plan in Google's wire format,
+ * and `:streamGenerateContent?alt=sse`, answering (and `:embedContent`, `:batchEmbedContents` with deterministic vectors) from the shared scenario plan in Google's wire format,
  * including its error envelope, status names, and mid-stream error events.
  */
 export async function startGeminiSimulator(options: GeminiSimulatorOptions = {}): Promise<RunningSimulator> {
@@ -103,6 +104,10 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
     const keyError = checkApiKey(options.apiKey, request.headers, url);
     if (keyError !== undefined) {
       sendGoogleError(response, keyError);
+      return;
+    }
+    if (route[3] === "embedContent" || route[3] === "batchEmbedContents") {
+      answerGeminiEmbeddings(response, body, model, route[3]);
       return;
     }
     const parsed = parseGeminiRequest(body, model);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { planAnswer, sleep, withPresentedCredential } from "../shared/scenario.js";
 import { startSimulatorServer, writePacedSseEvent, writeSseEvent, type RecordedRequest, type RunningSimulator, type SimulatorHandler } from "../shared/simulator-server.js";
 import { MID_STREAM_ERROR, openAIError, sendOpenAIError } from "./openai-errors.js";
+import { answerOpenAIEmbeddings } from "./openai-embeddings.js";
 import { parseOpenAIRequest } from "./parse-openai-request.js";
 import { renderChatCompletion, renderStreamChunks, type ReasoningField, type RenderContext } from "./render-openai-response.js";
 
@@ -79,8 +80,8 @@ async function streamAnswer(options: { response: ServerResponse; recorded: Recor
 }
 
 /**
- * Starts a simulated OpenAI API: `POST /v1/chat/completions` (JSON or SSE, exactly as OpenAI frames it) and
- * `GET /v1/models`, answering from the shared scenario plan, with OpenAI's error envelope, its checks on
+ * Starts a simulated OpenAI API: `POST /v1/chat/completions` (JSON or SSE, exactly as OpenAI frames it),
+ * `POST /v1/embeddings` (deterministic vectors from the input) and `GET /v1/models`, answering from the shared scenario plan, with OpenAI's error envelope, its checks on
  * reasoning-model parameters and tool-call pairing, and mid-stream error events.
  */
 export async function startOpenAISimulator(options: OpenAISimulatorOptions = {}): Promise<RunningSimulator> {
@@ -100,6 +101,10 @@ export async function startOpenAISimulator(options: OpenAISimulatorOptions = {})
           data: (options.models ?? DEFAULT_MODELS).map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "system" })),
         }),
       );
+      return;
+    }
+    if (request.method === "POST" && url.pathname === "/v1/embeddings") {
+      answerOpenAIEmbeddings(response, body, requestId);
       return;
     }
     if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {

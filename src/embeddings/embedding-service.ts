@@ -1,0 +1,182 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { CatalogService } from "../catalog/catalog-service.js";
+import { formatUsd } from "../billing/money.js";
+import { PaymentRequiredError } from "../billing/payment-required.js";
+import { maximumCost } from "../billing/usage-cost.js";
+import type { Attempt } from "../completions/completion-attempt.js";
+import type { CompletionAdmission, CompletionBilling, HeldFunds } from "../completions/completion-ports.js";
+import type { CompletionResult, CompletionRun } from "../completions/completion-service.js";
+import { newGenerationId } from "../completions/generation-id.js";
+import { createGenerationSettler, type BillingDurability } from "../completions/settle-generation.js";
+import type { EmbedResult } from "../core/embedding.js";
+import { GatewayError, invalidRequest, toGatewayError } from "../core/errors.js";
+import type { ProviderAttempt } from "../db/schema/index.js";
+import type { GenerationRecorder } from "../generations/generation-recorder.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import { selectCandidates, type RouteCandidate } from "../routing/select-candidates.js";
+import type { EmbeddingRequest } from "./embedding-request.js";
+import { estimateEmbeddingInput } from "./estimate-embedding-input.js";
+
+/** A settled embeddings generation: the vectors, and what was charged and recorded for them. */
+export interface EmbeddingResult extends CompletionResult {
+  /** One vector per input, in input order. */
+  embeddings: number[][];
+}
+
+export interface EmbeddingService {
+  embed(request: EmbeddingRequest, run: CompletionRun): Promise<EmbeddingResult>;
+  /** Resolves once every settlement started so far is written (shutdown waits for it; so do tests). */
+  drain(): Promise<void>;
+}
+
+/** The 402 of an embeddings hold the balance or the key's limit cannot cover. */
+function paymentRequired(error: PaymentRequiredError, tokenBound: number): GatewayError {
+  const affordable = error.affordable < 0n ? 0n : error.affordable;
+  return new GatewayError(
+    "payment_required",
+    `This request requires more credits. Its inputs can be up to ${tokenBound} tokens, but you can only afford $${formatUsd(affordable)}`,
+    { metadata: { ...error.metadata, requested_tokens: tokenBound, affordable_usd: formatUsd(affordable) } },
+  );
+}
+
+/**
+ * The embeddings pipeline, the same steps as chat completions' over the same ports: route to the model's
+ * endpoints, admit (rate limits, free-tier quota), hold the most the inputs can cost (their token bound at the
+ * endpoint's prompt price), call the adapter's `doEmbed`, fail over on a retryable error (an embeddings answer
+ * has no first byte before it is whole), then charge exactly the reported input tokens and record the
+ * generation as `api_type: "embeddings"`.
+ */
+export function createEmbeddingService(options: {
+  catalog: CatalogService;
+  providers: ProviderRegistry;
+  billing: CompletionBilling;
+  admission: CompletionAdmission;
+  recorder: GenerationRecorder;
+  durability?: BillingDurability;
+  clock?: () => number;
+  logger?: FastifyBaseLogger;
+}): EmbeddingService {
+  const clock = options.clock ?? Date.now;
+  const settler = createGenerationSettler({
+    billing: options.billing,
+    recorder: options.recorder,
+    clock,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+
+  /** A chat model asked for vectors is the caller's mistake, told before anything is held. */
+  function requireEmbeddingModels(request: EmbeddingRequest): void {
+    const snapshot = options.catalog.snapshot();
+    for (const id of request.models) {
+      const resolved = snapshot.resolve(id);
+      if (resolved !== undefined && !resolved.model.outputModalities.includes("embeddings")) {
+        throw invalidRequest(`Model ${id} is not an embedding model: see GET /api/v1/embeddings/models`, "model", { error_type: "not_an_embedding_model" });
+      }
+    }
+  }
+
+  function route(request: EmbeddingRequest): RouteCandidate[] {
+    return selectCandidates({
+      snapshot: options.catalog.snapshot(),
+      models: request.models,
+      preferences: request.provider,
+      usedParameters: [],
+      isConfigured: (slug) => options.providers.isConfigured(slug),
+      configurationVariable: (slug) => options.providers.configurationVariable(slug),
+    });
+  }
+
+  async function hold(run: CompletionRun, candidate: RouteCandidate, tokenBound: number): Promise<HeldFunds> {
+    const maxCost = maximumCost({ promptTokens: tokenBound, maxOutputTokens: 0, images: 0, pricing: candidate.endpoint.pricing });
+    try {
+      return await options.billing.hold(run.principal, maxCost);
+    } catch (error) {
+      throw error instanceof PaymentRequiredError ? paymentRequired(error, tokenBound) : error;
+    }
+  }
+
+  return {
+    drain: () => settler.drain(),
+
+    async embed(request, run) {
+      if (run.principal.kind !== "api") throw new GatewayError("permission_denied", "Management keys cannot call models; use an API key");
+      const receivedAt = clock();
+      const generationId = run.generationId ?? newGenerationId(receivedAt);
+      requireEmbeddingModels(request);
+      const candidates = route(request);
+      const first = candidates[0];
+      if (first === undefined) throw new GatewayError("no_provider", "No provider available");
+      const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
+      const attempts: ProviderAttempt[] = [];
+      let lastError: GatewayError | undefined;
+      for (const candidate of candidates) {
+        const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
+        const prompt = estimateEmbeddingInput(request.values, candidate.endpoint.contextLength);
+        const funds = await hold(run, candidate, prompt.tokenBound);
+        const attempt: Attempt = { candidate, model, hold: funds, cover: { promptTokens: prompt.tokenBound, outputTokens: 0 }, ownKey: undefined, prompt, startedAt: clock() };
+        run.onAdmitted?.();
+        let answer: EmbedResult;
+        try {
+          if (model.doEmbed === undefined) {
+            throw new GatewayError("no_provider", `Provider ${candidate.endpoint.providerSlug} has no embeddings API`, { retryable: true });
+          }
+          const signals = [run.signal, funds.revoked].filter((signal): signal is AbortSignal => signal !== undefined);
+          answer = await model.doEmbed({
+            values: request.values,
+            ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+            ...(signals.length === 0 ? {} : { abortSignal: AbortSignal.any(signals) }),
+          });
+          if (funds.revoked?.aborted === true) throw new GatewayError("payment_required", "The funds held for this request were lost");
+        } catch (error) {
+          const gatewayError = toGatewayError(error);
+          attempts.push({
+            provider: candidate.endpoint.providerSlug,
+            endpointId: candidate.endpoint.id,
+            status: gatewayError.status,
+            errorType: gatewayError.kind,
+            latencyMs: clock() - attempt.startedAt,
+          });
+          await options.billing.release(funds);
+          options.logger?.warn({ err: gatewayError, provider: candidate.endpoint.providerSlug, endpointId: candidate.endpoint.id }, "provider attempt failed");
+          if (!gatewayError.retryable || run.signal?.aborted === true) throw gatewayError;
+          lastError = gatewayError;
+          continue;
+        }
+        const result = await settler.settle({
+          request: { stream: false, ...(request.user === undefined ? {} : { user: request.user }) },
+          apiType: "embeddings",
+          run,
+          attempt,
+          ticket,
+          servedBy: {
+            generationId,
+            model: candidate.listedId,
+            providerSlug: candidate.endpoint.providerSlug,
+            providerName: candidate.endpoint.providerName,
+            created: Math.floor(receivedAt / 1000),
+          },
+          attempts,
+          receivedAt,
+          content: [],
+          usage: {
+            inputTokens: { total: answer.inputTokens ?? prompt.tokens, cacheRead: undefined, cacheWrite: undefined },
+            outputTokens: { total: 0, reasoning: undefined },
+          },
+          finishReason: { unified: "stop", raw: undefined },
+          fallbackCompletionTokens: 0,
+          error: undefined,
+          cancelled: false,
+          firstOutputAt: attempt.startedAt,
+          warnings: [],
+        });
+        return { ...result, embeddings: answer.embeddings };
+      }
+      const previous = attempts.map((attempt) => ({ provider: attempt.provider, status: attempt.status, code: attempt.errorType }));
+      throw new GatewayError(lastError?.kind ?? "no_provider", lastError?.message ?? "No provider could serve the request", {
+        metadata: { ...lastError?.metadata, previous_errors: previous },
+        retryable: true,
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Field, Float, Int, ObjectType } from "type-graphql";
+import { DecimalScalar } from "../scalars/decimal.scalar.js";
+
+/** One input's vector, in the encoding asked for. */
+@ObjectType()
+export class Embedding {
+  @Field(() => Int, { description: "The input's position in the request." })
+  index!: number;
+
+  @Field(() => [Float], { nullable: true, description: "The vector, when `encodingFormat` is `float`." })
+  embedding!: number[] | null;
+
+  @Field(() => String, { nullable: true, description: "The vector as base64 of little-endian float32s, when `encodingFormat` is `base64`." })
+  base64!: string | null;
+}
+
+@ObjectType()
+export class EmbeddingsUsage {
+  @Field(() => Int)
+  promptTokens!: number;
+
+  @Field(() => Int)
+  totalTokens!: number;
+
+  @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger." })
+  cost!: string;
+}
+
+/** The answer of `createEmbeddings`: one vector per input, and what it cost. */
+@ObjectType()
+export class Embeddings {
+  @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
+  id!: string;
+
+  @Field(() => String, { description: "The model that served the request." })
+  model!: string;
+
+  @Field(() => String, { description: "The provider that served the request." })
+  provider!: string;
+
+  @Field(() => [Embedding])
+  data!: Embedding[];
+
+  @Field(() => EmbeddingsUsage)
+  usage!: EmbeddingsUsage;
+}
