@@ -157,8 +157,8 @@ export function createGenerationSettler(deps: {
       providerSlug: input.servedBy.providerSlug,
       providerName: input.servedBy.providerName,
       upstreamId: null,
-      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; Anthropic's face is "messages".
-      apiType: input.request.apiType === "messages" ? "messages" : "completions",
+      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; the Messages and Responses faces name themselves.
+      apiType: input.request.apiType === "messages" || input.request.apiType === "responses" ? input.request.apiType : "completions",
       streamed: input.request.stream,
       cancelled: input.cancelled,
       finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
 import { registerByokRoute } from "./byok.route.js";
 import { registerMessagesRoute } from "../anthropic/messages.route.js";
+import { registerResponsesRoute } from "../responses/responses.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -14,7 +15,7 @@ import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
 
 /**
- * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` face included. One file per
+ * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` and OpenAI's `/responses` faces included. One file per
  * endpoint; this plugin only lists them.
  */
 export async function openRouterRoutes(app: FastifyInstance, options: { services: GatewayServices }): Promise<void> {
@@ -29,5 +30,6 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerChatCompletionsRoute(app, options.services);
   registerCompletionsRoute(app, options.services);
   registerMessagesRoute(app, options.services);
+  registerResponsesRoute(app, options.services);
   registerGenerationRoute(app, options.services);
 }
