@@ -151,7 +151,8 @@ export function responseObject(state: ResponseState, echo: ResponseEcho): JsonRe
     incomplete_details: state.incompleteDetails,
     model: state.model,
     output: state.output,
-    usage: done ? state.usage : null,
+    // OpenAI's object leaves usage out until it is known (a null would not fit its schema).
+    ...(done && state.usage !== null ? { usage: state.usage } : {}),
     background: false,
     service_tier: "auto",
     store: false,
