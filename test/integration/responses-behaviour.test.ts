@@ -5,6 +5,7 @@ import { expectOpenRouterResponse, expectOpenRouterSchema } from "../support/con
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
+import type { SseTranscript } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
 
@@ -44,6 +45,12 @@ afterAll(async () => {
 
 function post(body: unknown, apiKey: string = key.apiKey): Promise<Response> {
   return postJson(`${gateway.url}${RESPONSES}`, body, apiKey);
+}
+
+/** The last named event of a stream, which ends with OpenRouter's `[DONE]` sentinel after it. */
+function lastEventName(streamed: SseTranscript): string | undefined {
+  expect(streamed.events.at(-1)).toBe("[DONE]");
+  return streamed.eventNames.filter((name) => name !== undefined).at(-1);
 }
 
 interface ResponseBody {
@@ -139,7 +146,7 @@ describe("request translation", () => {
     expect(whole.status).toBe("incomplete");
     expect(whole.incomplete_details).toEqual({ reason: "max_output_tokens" });
     const streamed = await readSse(await post({ ...request, stream: true }));
-    expect(streamed.eventNames.at(-1)).toBe("response.incomplete");
+    expect(lastEventName(streamed)).toBe("response.incomplete");
     expect(streamed.chunks.at(-1)).toMatchObject({ type: "response.incomplete", response: { status: "incomplete", incomplete_details: { reason: "max_output_tokens" } } });
   });
 });
@@ -152,7 +159,8 @@ describe("routing, admission and streaming around the answer", () => {
   });
 
   it("fails over to the next endpoint before the first byte, streamed, and records both attempts", async () => {
-    const streamed = await readSse(await post({ model: LLAMA, stream: true, input: "hi" }));
+    // Sorted by price, so the unreachable cheapest endpoint is surely tried first (the default is a price-weighted draw).
+    const streamed = await readSse(await post({ model: LLAMA, stream: true, input: "hi", provider: { sort: "price" } }));
     expect(streamed.status).toBe(200);
     const created = streamed.chunks[0] as { response: { id: string } };
     await gateway.services.completions.drain();
@@ -165,7 +173,7 @@ describe("routing, admission and streaming around the answer", () => {
   it("sends keep-alive comments while the upstream is silent", async () => {
     const streamed = await readSse(await post({ model: "openai/gpt-4o-mini", stream: true, input: "slow [[delay:350]] [[words:2]]" }));
     expect(streamed.comments).toContain("OPENROUTER PROCESSING");
-    expect(streamed.eventNames.at(-1)).toBe("response.completed");
+    expect(lastEventName(streamed)).toBe("response.completed");
   });
 
   it("answers 402 in OpenRouter's envelope when the balance cannot cover the request, and 401 without a key", async () => {
@@ -194,7 +202,7 @@ describe("routing, admission and streaming around the answer", () => {
 
   it("ends a stream whose upstream fails mid-way with response.failed, and charges what was generated", async () => {
     const streamed = await readSse(await post({ model: "openai/gpt-4o-mini", stream: true, input: "go [[words:20]] [[fail-after:3]]" }));
-    expect(streamed.eventNames.at(-1)).toBe("response.failed");
+    expect(lastEventName(streamed)).toBe("response.failed");
     expect(streamed.eventNames).not.toContain("response.completed");
     const failure = streamed.chunks.at(-1);
     expectOpenRouterSchema("ResponsesStreamingResponse", { data: failure });

@@ -20,6 +20,7 @@ import { errorEvent, ResponsesStreamEvents } from "./responses-stream-events.js"
  * `POST /api/v1/responses`: OpenAI's Responses API, stateless as OpenRouter's, over the same pipeline as chat
  * completions (routing, admission, the hold, failover before the first byte, settlement, the generation record),
  * for any catalog model. Errors, Fastify's own included, leave in OpenRouter's envelope with the status of their kind.
+ * Streams end with OpenRouter's `data: [DONE]` sentinel after the last typed event (OpenAI's SDK skips it).
  * https://platform.openai.com/docs/api-reference/responses and https://openrouter.ai/docs/api-reference/responses
  */
 export function registerResponsesRoute(app: FastifyInstance, services: GatewayServices): void {
@@ -62,7 +63,7 @@ async function streamResponses(input: {
     const gatewayError = toGatewayError(error);
     noteError(input.request, gatewayError);
     write([errorEvent(gatewayError, 0)]);
-    sse.end();
+    sse.done();
     return reply;
   }
   if (!sse.isClosed) {
@@ -87,11 +88,11 @@ async function streamResponses(input: {
   } catch (error) {
     // Not charged and recorded for sure: the answer ends with a failure, not with a claim of success.
     write(events.fail(error));
-    sse.end();
+    sse.done();
     return reply;
   }
   if (sse.isClosed) return reply;
   write(failure === undefined ? events.finish(result) : events.fail(failure));
-  sse.end();
+  sse.done();
   return reply;
 }
