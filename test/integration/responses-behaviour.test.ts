@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FundedKey } from "../support/api-keys.js";
 import { createFundedKey } from "../support/api-keys.js";
-import { expectOpenRouterResponse, expectOpenRouterSchema } from "../support/contract.js";
+import { contractsAvailable, expectOpenRouterResponse, expectOpenRouterSchema, validateOpenRouterRequest } from "../support/contract.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
@@ -83,10 +83,14 @@ describe("request translation", () => {
     ],
   };
 
-  it("hands OpenAI the conversation in its own shape", async () => {
-    const response = await post({ ...body, model: "openai/gpt-4o-mini" });
+  it("hands OpenAI the conversation in its own shape, answering with X-Generation-Id equal to the response id", async () => {
+    // The request is one OpenRouter's description accepts, so the translation is tested on a real client's body.
+    if (contractsAvailable()) expect(validateOpenRouterRequest(RESPONSES, "post", { ...body, model: "openai/gpt-4o-mini" })).toEqual([]);
+    const response = await post({ ...body, model: "openai/gpt-4o-mini", previous_response_id: null });
     expect(response.status).toBe(200);
     const answer = (await response.json()) as ResponseBody;
+    expect(response.headers.get("x-generation-id")).toBe(answer.id);
+    expectOpenRouterResponse(RESPONSES, "post", 200, answer);
     expect(answer.output.map((item) => item.type)).toEqual(["function_call"]);
     expect(providers.openai.requests.at(-1)?.body).toMatchObject({
       tool_choice: "required",
@@ -214,6 +218,20 @@ describe("routing, admission and streaming around the answer", () => {
     const generation = await gateway.services.generations.find(id);
     expect(generation?.tokensCompletion).toBe(3);
     expect(generation?.totalCost).toBeGreaterThan(0n);
+  });
+
+  it("ends a stream that failed before its answer began, once keep-alives went out, with an error event in the envelope's terms", async () => {
+    const before = await key.balance();
+    const streamed = await readSse(await post({ model: "openai/gpt-4o-mini", stream: true, input: "slow [[delay:350]] [[fail-after:0]]" }));
+    expect(streamed.status).toBe(200);
+    expect(streamed.comments).toContain("OPENROUTER PROCESSING");
+    expect(lastEventName(streamed)).toBe("error");
+    expect(streamed.eventNames).not.toContain("response.created");
+    const failure = streamed.chunks.at(-1);
+    expectOpenRouterSchema("ResponsesStreamingResponse", { data: failure });
+    expect(failure).toMatchObject({ type: "error", code: expect.any(String), message: expect.any(String), param: null, sequence_number: 0 });
+    await gateway.services.completions.drain();
+    expect(await key.balance()).toBe(before);
   });
 
   it("aborts the upstream when the client disconnects mid-stream, and records the generation as cancelled", async () => {
