@@ -30,12 +30,15 @@ export interface ResponseEcho {
 }
 
 /** Output item ids: the generation id with the item's place, so they are unique and stable within one answer. */
-export function itemId(kind: "msg" | "fc" | "rs", generationId: string, outputIndex: number): string {
-  return `${kind}_${generationId}_${outputIndex}`;
+export function itemId(kind: "msg" | "fc" | "rs", place: { generationId: string; outputIndex: number }): string {
+  return `${kind}_${place.generationId}_${place.outputIndex}`;
 }
 
+/** Where an item is in its answer: still being written (streams) or whole. */
+export type ItemStatus = "in_progress" | "completed";
+
 /** A message item holding one output text. */
-export function messageItem(id: string, text: string, status: "in_progress" | "completed"): JsonRecord {
+export function messageItem({ id, text, status }: { id: string; text: string; status: ItemStatus }): JsonRecord {
   return { type: "message", id, status, role: "assistant", content: status === "in_progress" ? [] : [outputTextPart(text)] };
 }
 
@@ -45,7 +48,7 @@ export function outputTextPart(text: string): JsonRecord {
 }
 
 /** A function call item; `arguments` is the JSON text exactly as the model wrote it. */
-export function functionCallItem(id: string, call: { toolCallId: string; toolName: string; input: string }, status: "in_progress" | "completed"): JsonRecord {
+export function functionCallItem({ id, call, status }: { id: string; call: { toolCallId: string; toolName: string; input: string }; status: ItemStatus }): JsonRecord {
   return { type: "function_call", id, call_id: call.toolCallId, name: call.toolName, arguments: call.input, status };
 }
 
@@ -53,7 +56,7 @@ export function functionCallItem(id: string, call: { toolCallId: string; toolNam
  * A reasoning item: the reasoning text as its summary, the provider's signature (or redacted reasoning) as
  * `encrypted_content`, which clients send back as they got it and the parser reads back.
  */
-export function reasoningItem(id: string, text: string, signature: string | undefined, status: "in_progress" | "completed"): JsonRecord {
+export function reasoningItem({ id, text, signature, status }: { id: string; text: string; signature: string | undefined; status: ItemStatus }): JsonRecord {
   return {
     type: "reasoning",
     id,
@@ -68,7 +71,7 @@ export function reasoningItem(id: string, text: string, signature: string | unde
  * a function call item has no field for it, so it rides as a summary-less reasoning item right after the call.
  */
 export function callSignatureItem(id: string, signature: string): JsonRecord {
-  return reasoningItem(id, "", signature, "completed");
+  return reasoningItem({ id, text: "", signature, status: "completed" });
 }
 
 /** The answer's content as Response output items, in order. */
@@ -78,14 +81,14 @@ export function outputItems(generationId: string, content: GeneratedContent[]): 
     const index = items.length;
     switch (part.type) {
       case "text":
-        if (part.text.length > 0) items.push(messageItem(itemId("msg", generationId, index), part.text, "completed"));
+        if (part.text.length > 0) items.push(messageItem({ id: itemId("msg", { generationId, outputIndex: index }), text: part.text, status: "completed" }));
         break;
       case "reasoning":
-        items.push(reasoningItem(itemId("rs", generationId, index), part.text, part.signature, "completed"));
+        items.push(reasoningItem({ id: itemId("rs", { generationId, outputIndex: index }), text: part.text, signature: part.signature, status: "completed" }));
         break;
       case "tool-call":
-        items.push(functionCallItem(itemId("fc", generationId, index), part, "completed"));
-        if (part.signature !== undefined) items.push(callSignatureItem(itemId("rs", generationId, index + 1), part.signature));
+        items.push(functionCallItem({ id: itemId("fc", { generationId, outputIndex: index }), call: part, status: "completed" }));
+        if (part.signature !== undefined) items.push(callSignatureItem(itemId("rs", { generationId, outputIndex: index + 1 }), part.signature));
         break;
     }
   }

@@ -92,7 +92,7 @@ export class ResponsesStreamEvents {
         if (part.delta.length === 0 && this.open?.kind !== "reasoning" && redactedReasoningData(part.signature) !== undefined) {
           // Redacted reasoning arrives whole: an item carrying the opaque data, added and done.
           this.closeOpen(events);
-          this.wholeItem(events, (outputIndex) => reasoningItem(itemId("rs", this.servedBy.generationId, outputIndex), "", part.signature, "completed"));
+          this.wholeItem(events, (outputIndex) => reasoningItem({ id: this.idAt("rs", outputIndex), text: "", signature: part.signature, status: "completed" }));
           break;
         }
         const item = this.openItem("reasoning", events);
@@ -106,8 +106,8 @@ export class ResponsesStreamEvents {
       case "tool-input-start": {
         this.closeOpen(events);
         const outputIndex = this.output.length;
-        const call: OpenCall = { id: itemId("fc", this.servedBy.generationId, outputIndex), outputIndex, toolCallId: part.toolCallId, toolName: part.toolName, input: "" };
-        const added = functionCallItem(call.id, { ...call, input: "" }, "in_progress");
+        const call: OpenCall = { id: this.idAt("fc", outputIndex), outputIndex, toolCallId: part.toolCallId, toolName: part.toolName, input: "" };
+        const added = functionCallItem({ id: call.id, call, status: "in_progress" });
         this.output.push(added);
         this.openCalls.set(part.toolCallId, call);
         events.push(this.event("response.output_item.added", { output_index: outputIndex, item: added }));
@@ -133,7 +133,7 @@ export class ResponsesStreamEvents {
         this.closeCall(call, part.input, events);
         if (part.signature !== undefined) {
           const signature = part.signature;
-          this.wholeItem(events, (outputIndex) => callSignatureItem(itemId("rs", this.servedBy.generationId, outputIndex), signature));
+          this.wholeItem(events, (outputIndex) => callSignatureItem(this.idAt("rs", outputIndex), signature));
         }
         break;
       }
@@ -184,8 +184,8 @@ export class ResponsesStreamEvents {
     if (this.open?.kind === kind) return this.open;
     this.closeOpen(events);
     const outputIndex = this.output.length;
-    const id = itemId(kind === "message" ? "msg" : "rs", this.servedBy.generationId, outputIndex);
-    const item = kind === "message" ? messageItem(id, "", "in_progress") : reasoningItem(id, "", undefined, "in_progress");
+    const id = this.idAt(kind === "message" ? "msg" : "rs", outputIndex);
+    const item = kind === "message" ? messageItem({ id, text: "", status: "in_progress" }) : reasoningItem({ id, text: "", signature: undefined, status: "in_progress" });
     this.output.push(item);
     this.open = { kind, id, outputIndex, text: "" };
     events.push(this.event("response.output_item.added", { output_index: outputIndex, item }));
@@ -201,13 +201,13 @@ export class ResponsesStreamEvents {
     const at = { item_id: open.id, output_index: open.outputIndex };
     let item: JsonRecord;
     if (open.kind === "message") {
-      item = messageItem(open.id, open.text, "completed");
+      item = messageItem({ id: open.id, text: open.text, status: "completed" });
       events.push(
         this.event("response.output_text.done", { ...at, content_index: 0, text: open.text, logprobs: [] }),
         this.event("response.content_part.done", { ...at, content_index: 0, part: outputTextPart(open.text) }),
       );
     } else {
-      item = reasoningItem(open.id, open.text, signature, "completed");
+      item = reasoningItem({ id: open.id, text: open.text, signature, status: "completed" });
       events.push(
         this.event("response.reasoning_summary_text.done", { ...at, summary_index: 0, text: open.text }),
         this.event("response.reasoning_summary_part.done", { ...at, summary_index: 0, part: { type: "summary_text", text: open.text } }),
@@ -219,7 +219,7 @@ export class ResponsesStreamEvents {
 
   private closeCall(call: OpenCall, input: string, events: ResponsesStreamEvent[]): void {
     this.openCalls.delete(call.toolCallId);
-    const item = functionCallItem(call.id, { ...call, input }, "completed");
+    const item = functionCallItem({ id: call.id, call: { ...call, input }, status: "completed" });
     this.output[call.outputIndex] = item;
     events.push(
       this.event("response.function_call_arguments.done", { item_id: call.id, output_index: call.outputIndex, name: call.toolName, arguments: input }),
@@ -238,6 +238,10 @@ export class ResponsesStreamEvents {
   private closeAll(events: ResponsesStreamEvent[]): void {
     this.closeOpen(events);
     for (const call of [...this.openCalls.values()]) this.closeCall(call, call.input, events);
+  }
+
+  private idAt(kind: "msg" | "fc" | "rs", outputIndex: number): string {
+    return itemId(kind, { generationId: this.servedBy.generationId, outputIndex });
   }
 
   private event(type: string, data: JsonRecord): ResponsesStreamEvent {
