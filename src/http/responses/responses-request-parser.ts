@@ -137,8 +137,8 @@ function assistantTurn(prompt: Message[]): AssistantMessage {
 }
 
 function addItem(prompt: Message[], item: InputItem, path: string): void {
-  if (!("type" in item) || item.type === undefined || item.type === "message") {
-    const message = item as Extract<InputItem, { role: string }>;
+  if (item.type === "message") {
+    const message = item;
     if (message.role === "system" || message.role === "developer") {
       const text = typeof message.content === "string" ? message.content : message.content.map((part) => textOf(part, `${path}.content`)).join("\n");
       if (text.length > 0) prompt.push({ role: "system", content: text });

@@ -27,7 +27,7 @@ const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() });
 export const inputPartSchema = z.discriminatedUnion("type", [inputText, inputImage, inputFile, outputText, refusal]);
 
 const messageItem = z.object({
-  type: z.literal("message").optional(),
+  type: z.literal("message"),
   role: z.enum(["user", "assistant", "system", "developer"]),
   content: z.union([z.string(), z.array(inputPartSchema)]),
 });
@@ -52,8 +52,14 @@ const reasoningItem = z.object({
   encrypted_content: z.string().nullish(),
 });
 
-/** Items are told apart by `type`; a message may leave it out (an "easy input message"). */
-export const inputItemSchema = z.union([messageItem, functionCallItem, functionCallOutputItem, reasoningItem]);
+/**
+ * Items are told apart by `type`; a message may leave it out (an "easy input message"), so it is filled in first
+ * and a bad item is reported at the field that is wrong, not as a failed union.
+ */
+export const inputItemSchema = z.preprocess(
+  (item) => (typeof item === "object" && item !== null && !Array.isArray(item) && !("type" in item) ? { ...item, type: "message" } : item),
+  z.discriminatedUnion("type", [messageItem, functionCallItem, functionCallOutputItem, reasoningItem]),
+);
 
 const functionTool = z.object({
   type: z.literal("function"),
