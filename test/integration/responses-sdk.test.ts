@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type OpenAI from "openai";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatUsd } from "../../src/billing/money.js";
 import { ledgerEntries } from "../../src/db/schema/index.js";
@@ -259,6 +259,13 @@ describe("stateless, bad input and upstream failures", () => {
     }
     const accepted = await client.responses.create({ model, input: "hi", store: false });
     expect(accepted.status).toBe("completed");
+  });
+
+  it("raises the SDK's own error classes: a refused key, an upstream rate limit, a bad request", async () => {
+    const stranger = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: "sk-or-v1-not-a-key", maxRetries: 0 });
+    await expect(stranger.responses.create({ model, input: "hi" })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(client.responses.create({ model, input: "hi [[error:429]]" })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    await expect(client.responses.create({ model, input: "hi", temperature: 9 })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
   });
 
   it("answers an upstream rate limit before the first byte with a 429 envelope and charges nothing", async () => {

@@ -138,7 +138,7 @@ function assistantTurn(prompt: Message[]): AssistantMessage {
 
 function addItem(prompt: Message[], item: InputItem, path: string): void {
   if (item.type === "message") {
-    const message = item;
+    const message = item; // narrowed: a message item (type-less ones were given their type by the schema)
     if (message.role === "system" || message.role === "developer") {
       const text = typeof message.content === "string" ? message.content : message.content.map((part) => textOf(part, `${path}.content`)).join("\n");
       if (text.length > 0) prompt.push({ role: "system", content: text });
