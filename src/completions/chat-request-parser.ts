@@ -325,7 +325,7 @@ export function providerPreferences(value: ChatBody["provider"]): ProviderPrefer
 }
 
 /** Parses a request body from `/chat/completions` (or `/completions` with `apiType: "completions"`). */
-export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["apiType"], "messages"> = "chat"): ChatRequest {
+export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["apiType"], "messages" | "responses"> = "chat"): ChatRequest {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The request body must be a JSON object");
   const parsed = chatBody.safeParse(raw);
   if (!parsed.success) {

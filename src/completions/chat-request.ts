@@ -65,5 +65,5 @@ export interface ChatRequest {
   /** The end-user id (`user`), recorded on the generation. */
   user?: string;
   /** Which API shape was used, for the generation record's `api_type` and response shaping. */
-  apiType: "chat" | "completions" | "messages";
+  apiType: "chat" | "completions" | "messages" | "responses";
 }

@@ -160,9 +160,9 @@ export function createGenerationSettler(deps: {
       providerSlug: input.servedBy.providerSlug,
       providerName: input.servedBy.providerName,
       upstreamId: null,
-      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; Anthropic's face is
-      // "messages"; the embeddings pipeline names its own.
-      apiType: input.apiType ?? (input.request.apiType === "messages" ? "messages" : "completions"),
+      // OpenRouter's `api_type`: chat and legacy completions are both "completions"; the Messages and Responses
+      // faces name themselves, and so does the embeddings pipeline.
+      apiType: input.apiType ?? (input.request.apiType === "messages" || input.request.apiType === "responses" ? input.request.apiType : "completions"),
       streamed: input.request.stream,
       cancelled: input.cancelled,
       finishReason: finishReason.unified === "tool-calls" ? "tool_calls" : finishReason.unified === "content-filter" ? "content_filter" : finishReason.unified,

@@ -7,6 +7,7 @@ import { runDurabilityBench } from "./durability.bench.js";
 import { runMetricsBench } from "./metrics.bench.js";
 import { runMessagesBench } from "./messages.bench.js";
 import { runUsageBench } from "./usage.bench.js";
+import { runResponsesBench } from "./responses.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 import { runSubscriptionBench } from "./subscriptions.bench.js";
 import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.bench.js";
@@ -21,8 +22,8 @@ import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.benc
  * BENCH_CALIBRATE=<µs,...> adds bare proxies that burn that much CPU per request, measured under load beside
  * the others, to show what a hop's CPU time per request costs in throughput on this machine. Then the cost of
  * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts), the Anthropic Messages face against
- * chat completions for the same answer (messages.bench.ts), and the CPU the Prometheus metrics add per request
- * (metrics.bench.ts), and usage queries over USAGE_BENCH_ROWS seeded generations (usage.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `ledger`,
+ * chat completions for the same answer (messages.bench.ts), the OpenAI Responses face likewise (responses.bench.ts), the CPU the Prometheus metrics add per request
+ * (metrics.bench.ts), and usage queries over USAGE_BENCH_ROWS seeded generations (usage.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `responses`, `ledger`,
  * `subscriptions`, `metrics`, `routing`, `usage`, comma-separated) runs only those parts; `routing` times one
  * routing decision with 10,000 endpoints in the catalog and the latency a failover before the first byte adds. The subscription part holds
  * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
@@ -46,7 +47,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,ledger,subscriptions,metrics,routing,usage").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,responses,ledger,subscriptions,metrics,routing,usage").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -58,6 +59,10 @@ if (only.includes("durability")) {
 if (only.includes("messages")) {
   console.log("\nAnthropic Messages face against chat completions (same simulated OpenAI answer, one gateway)");
   console.table(await runMessagesBench({ rounds, loadRequests, loadRounds, ...hopCpus }));
+}
+if (only.includes("responses")) {
+  console.log("\nOpenAI Responses face against chat completions (same simulated OpenAI answer, one gateway)");
+  console.table(await runResponsesBench({ rounds, loadRequests, loadRounds, ...hopCpus }));
 }
 if (only.includes("ledger")) {
   console.log("\nLedger: reservation + settlement on one hot account");

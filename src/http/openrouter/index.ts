@@ -3,6 +3,7 @@ import type { GatewayServices } from "../../app/services.js";
 import { registerByokRoute } from "./byok.route.js";
 import { registerMessagesRoute } from "../anthropic/messages.route.js";
 import { registerActivityRoute } from "./activity.route.js";
+import { registerResponsesRoute } from "../responses/responses.route.js";
 import { registerCreditsRoute } from "./credits.route.js";
 import { registerKeyByHashRoute } from "./key-by-hash.route.js";
 import { registerKeyRoute } from "./key.route.js";
@@ -16,7 +17,7 @@ import { registerModelsRoute } from "./models.route.js";
 import { registerProvidersRoute } from "./providers.route.js";
 
 /**
- * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` face included. One file per
+ * The OpenRouter-compatible REST surface under `/api/v1`, Anthropic's `/messages` and OpenAI's `/responses` faces included. One file per
  * endpoint; this plugin only lists them.
  */
 export async function openRouterRoutes(app: FastifyInstance, options: { services: GatewayServices }): Promise<void> {
@@ -32,6 +33,7 @@ export async function openRouterRoutes(app: FastifyInstance, options: { services
   registerCompletionsRoute(app, options.services);
   registerMessagesRoute(app, options.services);
   registerEmbeddingsRoute(app, options.services);
+  registerResponsesRoute(app, options.services);
   registerGenerationRoute(app, options.services);
   registerActivityRoute(app, options.services);
 }
