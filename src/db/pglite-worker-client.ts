@@ -15,6 +15,11 @@ export interface PgliteWorkerTransaction {
   query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>>;
 }
 
+/** Whether opening `dataDir` would create the database (a folder without PG_VERSION); `memory://` never keeps one. */
+function needsInitdb(dataDir: string): boolean {
+  return !dataDir.includes("://") && !existsSync(join(dataDir, "PG_VERSION"));
+}
+
 /**
  * The embedded database as seen from the gateway's thread: PGlite's `query` and `transaction`
  * (the calls Drizzle's PGlite driver makes), each posted to the worker thread that owns PGlite
@@ -43,6 +48,13 @@ export class PgliteWorkerClient {
 
   /** Starts the worker on `dataDir` (a folder, or `memory://`) and resolves once PGlite has opened it. */
   static async open(dataDir: string): Promise<PgliteWorkerClient> {
+    // Creating a data folder runs initdb, which grows the thread's WebAssembly memory to about 800 MB that it
+    // never gives back; a first thread that only creates the folder and exits takes that memory with it.
+    if (needsInitdb(dataDir)) await (await PgliteWorkerClient.start(dataDir)).close();
+    return PgliteWorkerClient.start(dataDir);
+  }
+
+  private static async start(dataDir: string): Promise<PgliteWorkerClient> {
     const worker = startWorker(dataDir);
     const started = await new Promise<WorkerStartup & { ready: true }>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`The PGlite worker thread exited (code ${code}) before opening ${dataDir}`));

@@ -6,6 +6,7 @@ import { serializeError } from "./pglite-worker-protocol.js";
 import { createPreparedStatements } from "./pglite-prepared-statements.js";
 import type { PreparedStatements } from "./pglite-prepared-statements.js";
 import { currentThreadId, scheduleAsBatch } from "./thread-scheduling.js";
+import { PGLITE_START_PARAMS } from "./pglite-settings.js";
 
 /**
  * The worker thread that owns the embedded database. PGlite is Postgres compiled to WebAssembly and runs
@@ -99,7 +100,7 @@ const batchScheduled = threadId !== undefined && scheduleAsBatch(threadId);
 let database: PGlite;
 let prepared: PreparedStatements;
 try {
-  database = await PGlite.create(dataDir);
+  database = await PGlite.create(dataDir, { startParams: [...PGLITE_START_PARAMS] });
   prepared = createPreparedStatements(database);
   port.postMessage({ ready: true, threadId, batchScheduled } satisfies WorkerStartup);
 } catch (error) {

@@ -11,6 +11,7 @@ import { runResponsesBench } from "./responses.bench.js";
 import { benchCpuPlan, pinThisProcess } from "./cpu-pinning.js";
 import { runSubscriptionBench } from "./subscriptions.bench.js";
 import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.bench.js";
+import { runSoakBench } from "./soak.bench.js";
 
 /**
  * `npm run bench`: measures, side by side in one run, a direct call to a local simulated upstream and the same
@@ -24,11 +25,14 @@ import { runFailoverLatencyBench, runRoutingDecisionBench } from "./routing.benc
  * BILLING_DURABILITY=strict against relaxed at concurrency 1 and 50 (durability.bench.ts), the Anthropic Messages face against
  * chat completions for the same answer (messages.bench.ts), the OpenAI Responses face likewise (responses.bench.ts), the CPU the Prometheus metrics add per request
  * (metrics.bench.ts), and usage queries over USAGE_BENCH_ROWS seeded generations (usage.bench.ts). BENCH_ONLY=<names> (`overhead`, `durability`, `messages`, `responses`, `ledger`,
- * `subscriptions`, `metrics`, `routing`, `usage`, comma-separated) runs only those parts; `routing` times one
+ * `subscriptions`, `metrics`, `routing`, `usage`, `soak`, comma-separated) runs only those parts; `routing` times one
  * routing decision with 10,000 endpoints in the catalog and the latency a failover before the first byte adds. The subscription part holds
  * BENCH_SUB_STREAMS (default 500, up to 5,000) `chatCompletion` subscriptions open at once, BENCH_SUB_PER_SOCKET
  * (default 10) on each socket, opened BENCH_SUB_RAMP_PER_100MS (default 100) every 100 ms, each answer BENCH_SUB_WORDS
  * words (default 20) BENCH_SUB_DELAY_MS apart (default 500), and compares time to first token with SSE over BENCH_SUB_TTFT_ROUNDS (default 200) interleaved requests.
+ * The soak (`soak`) loads the gateway and the bare proxy at BENCH_SOAK_RATE requests a second (default 200)
+ * for BENCH_SOAK_S seconds (default 60; the issue's figure of record is 600) and reports their resident memory
+ * and heap after GC at the start and the end, and the growth.
  */
 function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n${title}`);
@@ -47,7 +51,7 @@ if (cpuPlan === undefined) {
   pinThisProcess(cpuPlan.load);
   console.log(`CPU pinning: load client and simulator on CPU ${cpuPlan.load}; gateway and bare proxy on CPU ${cpuPlan.hops} (BENCH_PIN=0 turns it off)`);
 }
-const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,responses,ledger,subscriptions,metrics,routing,usage").split(",").map((name) => name.trim());
+const only = (process.env.BENCH_ONLY ?? "overhead,durability,messages,responses,ledger,subscriptions,metrics,routing,usage,soak").split(",").map((name) => name.trim());
 const hopCpus = cpuPlan === undefined ? {} : { hopCpus: cpuPlan.hops };
 if (only.includes("overhead")) {
   printTable("Gateway overhead (simulated OpenAI upstream, auth + limits + ledger on)", await runGatewayOverheadBench({ rounds, loadRequests, loadRounds, calibrationSpinsUs, ...hopCpus }));
@@ -95,5 +99,11 @@ if (only.includes("routing")) {
 if (only.includes("usage")) {
   console.log("\nUsage: 30-day by-day-by-model queries over USAGE_BENCH_ROWS generations (default 1,000,000) read from the rollups");
   console.table(await runUsageBench());
+}
+if (only.includes("soak")) {
+  const seconds = Number(process.env.BENCH_SOAK_S ?? 60);
+  const rate = Number(process.env.BENCH_SOAK_RATE ?? 200);
+  console.log(`\nSoak: ${rate} requests/s for ${seconds} s on the gateway and the bare proxy at once (memory read after a full GC)`);
+  console.table(await runSoakBench({ seconds, rate, ...hopCpus }));
 }
 process.exit(0);

@@ -5,6 +5,7 @@ import type { GatewayError } from "../../core/errors.js";
 import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
 import { answerMessage } from "../../completions/answer-message.js";
 import { toErrorEnvelope } from "../error-envelope.js";
+import { BoundedMap } from "../../cache/bounded-map.js";
 
 /**
  * OpenAI/OpenRouter response shapes for chat and legacy completions, built from the pipeline's results.
@@ -46,7 +47,9 @@ export function usageBody(result: CompletionResult): Record<string, unknown> {
   };
 }
 
-const fingerprints = new Map<string, string>();
+/** One per provider and model served; bounded so that a catalog that keeps changing cannot grow it for good. */
+const MAX_FINGERPRINTS = 2000;
+const fingerprints = new BoundedMap<string, string>(MAX_FINGERPRINTS);
 
 /**
  * `system_fingerprint`: OpenRouter requires the field and OpenAI's SDK types it as a string. The gateway's
