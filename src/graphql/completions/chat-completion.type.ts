@@ -35,16 +35,24 @@ export class ChatMessage {
   reasoningDetails!: Array<Record<string, unknown>>;
 }
 
-@ObjectType({ description: "Tokens and the exact cost charged." })
-export class CompletionUsage {
+/**
+ * The token counts every answer's usage has, chat's and embeddings' alike, declared once so both GraphQL usage
+ * types name and type them the same; each type adds its own fields and its own `cost` description. No field returns
+ * it, so the schema has no type of its own for it.
+ */
+@ObjectType()
+export abstract class TokenUsage {
   @Field(() => Int)
   promptTokens!: number;
 
   @Field(() => Int)
-  completionTokens!: number;
-
-  @Field(() => Int)
   totalTokens!: number;
+}
+
+@ObjectType({ description: "Tokens and the exact cost charged." })
+export class CompletionUsage extends TokenUsage {
+  @Field(() => Int)
+  completionTokens!: number;
 
   @Field(() => Int)
   cachedTokens!: number;

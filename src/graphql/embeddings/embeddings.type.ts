@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
+import { TokenUsage } from "../completions/chat-completion.type.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 
 /** One input's vector, in the encoding asked for. */
@@ -15,13 +16,7 @@ export class Embedding {
 }
 
 @ObjectType()
-export class EmbeddingsUsage {
-  @Field(() => Int)
-  promptTokens!: number;
-
-  @Field(() => Int)
-  totalTokens!: number;
-
+export class EmbeddingsUsage extends TokenUsage {
   @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger." })
   cost!: string;
 }
