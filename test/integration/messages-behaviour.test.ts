@@ -5,7 +5,7 @@ import type { FundedKey } from "../support/api-keys.js";
 import { createFundedKey } from "../support/api-keys.js";
 import { contractsAvailable, expectOpenRouterResponse, expectOpenRouterSchema, validateOpenRouterRequest } from "../support/contract.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
+import { DEAD_BASE_URL, llamaRoutingEnv, startSimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
@@ -28,14 +28,8 @@ const MODELS = ["openai/gpt-4o-mini", "anthropic/claude-haiku-4.5", "google/gemi
 beforeAll(async () => {
   providers = await startSimulatedProviders();
   gateway = await startTestGateway({
-    env: {
-      ...providers.env,
-      // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
-      DEEPINFRA_API_KEY: "dead",
-      DEEPINFRA_BASE_URL: DEAD_BASE_URL,
-      GROQ_API_KEY: SIMULATOR_KEYS.openai,
-      GROQ_BASE_URL: `${providers.openai.url}/v1`,
-    },
+    // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
+    env: llamaRoutingEnv(providers, { baseUrl: DEAD_BASE_URL, apiKey: "dead" }),
     config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2" },
   });
   key = await createFundedKey(gateway, { usd: "50" });
