@@ -70,8 +70,12 @@ export class CompletionUsage extends TokenUsage {
   upstreamInferenceCost!: string | null;
 }
 
-@ObjectType({ description: "A finished chat completion." })
-export class ChatCompletion {
+/**
+ * What names a served generation in an answer, chat's and embeddings' alike, declared once so both say it the
+ * same way. No field returns this class itself, so the schema has no type of its own for it.
+ */
+@ObjectType()
+export abstract class ServedGeneration {
   @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
   id!: string;
 
@@ -80,6 +84,10 @@ export class ChatCompletion {
 
   @Field(() => String, { description: "The provider that served the request." })
   provider!: string;
+}
+
+@ObjectType({ description: "A finished chat completion." })
+export class ChatCompletion extends ServedGeneration {
 
   @Field(() => Int, { description: "Unix seconds." })
   created!: number;

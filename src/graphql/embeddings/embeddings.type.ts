@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import { TokenUsage } from "../completions/chat-completion.type.js";
+import { ServedGeneration, TokenUsage } from "../completions/chat-completion.type.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 
 /** One input's vector, in the encoding asked for. */
@@ -23,15 +23,7 @@ export class EmbeddingsUsage extends TokenUsage {
 
 /** The answer of `createEmbeddings`: one vector per input, and what it cost. */
 @ObjectType()
-export class Embeddings {
-  @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
-  id!: string;
-
-  @Field(() => String, { description: "The model that served the request." })
-  model!: string;
-
-  @Field(() => String, { description: "The provider that served the request." })
-  provider!: string;
+export class Embeddings extends ServedGeneration {
 
   @Field(() => [Embedding])
   data!: Embedding[];
