@@ -16,10 +16,18 @@ export interface SimulatedGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the three simulators, a test gateway on `providers.env` with `config`, and a key funded with `usd`. */
-export async function startSimulatedGateway(options: { usd: string; config?: Partial<Record<keyof Config, string>> }): Promise<SimulatedGateway> {
+/**
+ * Starts the three simulators, a test gateway with `config` on the provider environment `env` makes of them
+ * (`providers.env` when not given), and a key funded with `usd`.
+ */
+export async function startSimulatedGateway(options: {
+  usd: string;
+  config?: Partial<Record<keyof Config, string>>;
+  env?: (providers: SimulatedProviders) => Record<string, string>;
+}): Promise<SimulatedGateway> {
   const providers = await startSimulatedProviders();
-  const gateway = await startTestGateway({ env: providers.env, ...(options.config === undefined ? {} : { config: options.config }) });
+  const env = options.env === undefined ? providers.env : options.env(providers);
+  const gateway = await startTestGateway({ env, ...(options.config === undefined ? {} : { config: options.config }) });
   const key = await createFundedKey(gateway, { usd: options.usd });
   return {
     providers,
