@@ -10,7 +10,7 @@ import { graphqlRequest } from "../support/graphql-client.js";
 import type { SimulatedGateway } from "../support/simulated-gateway.js";
 import { startSimulatedGateway } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { DEAD_BASE_URL, llamaRoutingEnv } from "../support/simulated-providers.js";
+import { deadDeepInfraEnv } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
 
@@ -30,8 +30,7 @@ const LLAMA = "meta-llama/llama-3.3-70b-instruct";
 beforeAll(async () => {
   setup = await startSimulatedGateway({
     usd: "50",
-    // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
-    env: (simulated) => llamaRoutingEnv(simulated, { baseUrl: DEAD_BASE_URL, apiKey: "dead" }),
+    env: deadDeepInfraEnv,
     // The dead DeepInfra endpoint fails on every request that tries it; the breaker is kept closed here so those
     // failures do not change which endpoints the tests below see (routing-*.test.ts covers the breaker).
     config: { STREAM_KEEPALIVE_MS: "100", BREAKER_MIN_ATTEMPTS: "1000" },

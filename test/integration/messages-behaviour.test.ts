@@ -7,7 +7,7 @@ import { contractsAvailable, expectOpenRouterResponse, expectOpenRouterSchema, v
 import type { SimulatedGateway } from "../support/simulated-gateway.js";
 import { startSimulatedGateway } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { DEAD_BASE_URL, llamaRoutingEnv } from "../support/simulated-providers.js";
+import { deadDeepInfraEnv } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
 
@@ -30,8 +30,7 @@ const MODELS = ["openai/gpt-4o-mini", "anthropic/claude-haiku-4.5", "google/gemi
 beforeAll(async () => {
   setup = await startSimulatedGateway({
     usd: "50",
-    // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
-    env: (simulated) => llamaRoutingEnv(simulated, { baseUrl: DEAD_BASE_URL, apiKey: "dead" }),
+    env: deadDeepInfraEnv,
     config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2" },
   });
   ({ providers, gateway, key } = setup);

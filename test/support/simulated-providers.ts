@@ -56,3 +56,11 @@ export function llamaRoutingEnv(providers: SimulatedProviders, deepInfra: { base
     GROQ_BASE_URL: `${providers.openai.url}/v1`,
   };
 }
+
+/**
+ * {@link llamaRoutingEnv} with DeepInfra, Llama 3.3 70B's cheapest endpoint, unreachable: every request for the
+ * model fails over to Groq (next by price), which the OpenAI simulator serves.
+ */
+export function deadDeepInfraEnv(providers: SimulatedProviders): Record<string, string> {
+  return llamaRoutingEnv(providers, { baseUrl: DEAD_BASE_URL, apiKey: "dead" });
+}
