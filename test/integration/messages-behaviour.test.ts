@@ -31,7 +31,9 @@ beforeAll(async () => {
   setup = await startSimulatedGateway({
     usd: "50",
     env: deadDeepInfraEnv,
-    config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2" },
+    // As in chat-completions-behaviour: the dead DeepInfra endpoint fails every request that tries it, and the
+    // breaker is kept closed so those failures do not change which endpoints later tests see.
+    config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2", BREAKER_MIN_ATTEMPTS: "1000" },
   });
   ({ providers, gateway, key } = setup);
 });
