@@ -4,6 +4,7 @@ import { assertInScope, isAccountId, scopeOf, targetAccount } from "../accounts/
 import { maskApiKey } from "../accounts/key-material.js";
 import type { Principal } from "../auth/principal.js";
 import { BoundedMap } from "../cache/bounded-map.js";
+import type { OwnKey } from "../completions/completion-ports.js";
 import { GatewayError, invalidRequest, notFound } from "../core/errors.js";
 import type { Database } from "../db/client.js";
 import { byokKeys } from "../db/schema/index.js";
@@ -11,18 +12,6 @@ import type { ByokKeyView } from "./byok-key-view.js";
 import { toByokKeyView } from "./byok-key-view.js";
 import type { KeyCipher } from "./key-cipher.js";
 import { cipherContext } from "./key-cipher.js";
-
-/** An account's usable own key, decrypted: for the completion pipeline only, never serialised. */
-export interface OwnKeyCredential {
-  id: string;
-  accountId: string;
-  providerSlug: string;
-  apiKey: string;
-  allowFallback: boolean;
-  isFallback: boolean;
-  /** The stored form it was decrypted from: a rejection is recorded only while the key is still this one. */
-  sealed: string;
-}
 
 export interface PutByokKeyInput {
   /** Required for operators; an API key's own account otherwise. */
@@ -59,12 +48,12 @@ export interface ByokService {
   update(principal: Principal, id: string, input: UpdateByokKeyInput): Promise<ByokKeyView>;
   remove(principal: Principal, id: string): Promise<void>;
   /** The account's active keys by provider slug, decrypted (cached). */
-  ownKeys(accountId: string): Promise<ReadonlyMap<string, OwnKeyCredential>>;
+  ownKeys(accountId: string): Promise<ReadonlyMap<string, OwnKey>>;
   /** Marks a key its provider refused, so it is skipped until the account replaces or re-enables it. */
   reportRejected(input: { accountId: string; keyId: string; sealed: string; status: number; message: string }): Promise<void>;
 }
 
-const NO_KEYS: ReadonlyMap<string, OwnKeyCredential> = new Map();
+const NO_KEYS: ReadonlyMap<string, OwnKey> = new Map();
 /** Longest key accepted: provider keys are far shorter; this bounds what is encrypted and stored. */
 const MAX_KEY_LENGTH = 1000;
 
@@ -95,8 +84,8 @@ export function createByokService(options: {
 }): ByokService {
   const { db, cipher } = options;
   const clock = options.clock ?? Date.now;
-  const cache = new BoundedMap<string, { keys: ReadonlyMap<string, OwnKeyCredential>; expiresAt: number }>(50_000);
-  const loading = new Map<string, Promise<ReadonlyMap<string, OwnKeyCredential>>>();
+  const cache = new BoundedMap<string, { keys: ReadonlyMap<string, OwnKey>; expiresAt: number }>(50_000);
+  const loading = new Map<string, Promise<ReadonlyMap<string, OwnKey>>>();
   /** Bumped by every change, so a read that raced a write does not cache what it read. */
   let writes = 0;
 
@@ -123,13 +112,13 @@ export function createByokService(options: {
     return row;
   }
 
-  async function load(accountId: string): Promise<ReadonlyMap<string, OwnKeyCredential>> {
+  async function load(accountId: string): Promise<ReadonlyMap<string, OwnKey>> {
     if (cipher === undefined) return NO_KEYS;
     const rows = await db
       .select()
       .from(byokKeys)
       .where(and(eq(byokKeys.accountId, accountId), eq(byokKeys.disabled, false), sql`${byokKeys.rejectedAt} is null`));
-    const keys = new Map<string, OwnKeyCredential>();
+    const keys = new Map<string, OwnKey>();
     for (const row of rows) {
       try {
         const apiKey = cipher.decrypt(row.encryptedKey, cipherContext(row.accountId, row.providerSlug));

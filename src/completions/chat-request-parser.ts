@@ -8,6 +8,7 @@ import { parseBase64DataUrl } from "./data-url.js";
 import { parseAudioPart, parseFilePart } from "./file-parts.js";
 import { limitedJsonObject } from "./json-shape-limits.js";
 import { readReasoningDetails } from "./reasoning-details.js";
+import { chatRequest, invalidBody, requestedModels } from "./request-fields.js";
 import type { ChatRequest, PercentileThresholds, ProviderPreferences } from "./chat-request.js";
 
 /**
@@ -157,11 +158,6 @@ const chatBody = z.object({
 });
 
 type ChatBody = z.infer<typeof chatBody>;
-
-/** The zod path as OpenAI names fields: `messages[1].content`. */
-export function fieldName(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((name, key) => (typeof key === "number" ? `${name}[${key}]` : name === "" ? String(key) : `${name}.${String(key)}`), "");
-}
 
 function textOf(value: string | Array<{ text: string }>): string {
   return typeof value === "string" ? value : value.map((part) => part.text).join("");
@@ -329,15 +325,10 @@ export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["api
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The request body must be a JSON object");
   const parsed = chatBody.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue === undefined ? undefined : fieldName(issue.path);
-    throw invalidRequest(`Invalid ${field ?? "request"}: ${issue?.message ?? "malformed"}`, field);
+    throw invalidBody(parsed.error.issues[0]);
   }
   const body = parsed.data;
-  const models = [...(body.model === undefined ? [] : [body.model]), ...(body.models ?? [])].filter(
-    (id, index, all) => all.indexOf(id) === index,
-  );
-  if (models.length === 0) throw invalidRequest("No model given: set model (or models)", "model");
+  const models = requestedModels([body.model, ...(body.models ?? [])]);
 
   let prompt: Message[];
   if (body.messages !== undefined) prompt = convertMessages(body.messages);
@@ -375,13 +366,13 @@ export function parseChatRequest(raw: unknown, apiType: Exclude<ChatRequest["api
   }
   if (body.user !== undefined) options.user = body.user;
 
-  return {
+  return chatRequest({
     models,
     options,
     stream: body.stream === true,
     usedParameters: usedParameters(body),
     provider: providerPreferences(body.provider),
-    ...(body.user === undefined ? {} : { user: body.user }),
+    user: body.user,
     apiType,
-  };
+  });
 }

@@ -52,7 +52,10 @@ export interface CompletionAdmission {
   admit(principal: Principal, request: { modelId: string; isFree: boolean }): Promise<AdmissionTicket>;
 }
 
-/** An account's own provider key as the pipeline uses it (see `src/byok/`). */
+/**
+ * An account's usable own provider key, decrypted, as the pipeline uses it: `src/byok/` loads it into this one
+ * type (never serialised; for the completion pipeline only).
+ */
 export interface OwnKey {
   id: string;
   accountId: string;

@@ -21,6 +21,7 @@ import type { ChatRequest } from "./chat-request.js";
 import type { AdmissionTicket, CompletionAdmission, CompletionBilling, OwnKey, OwnKeyPort } from "./completion-ports.js";
 import { estimatePrompt } from "./estimate-prompt.js";
 import { holdFunds } from "./hold-funds.js";
+import { createFailoverRecord } from "./failover-record.js";
 import type { Attempt } from "./completion-attempt.js";
 import { createGenerationSettler } from "./settle-generation.js";
 import type { BillingDurability } from "./settle-generation.js";
@@ -197,8 +198,7 @@ export function createCompletionService(options: {
     const first = candidates[0];
     if (first === undefined) throw new GatewayError("no_provider", "No provider available");
     const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
-    let lastError: GatewayError | undefined;
-    const failures: Array<{ provider: string; status: number; message: string; code: string }> = [];
+    const record = createFailoverRecord({ attempts, clock, logger: options.logger });
     for (const candidate of candidates) {
       // Its circuit opened since routing, or another request is probing it.
       if (!router.admit(candidate)) continue;
@@ -239,40 +239,15 @@ export function createCompletionService(options: {
       } catch (error) {
         const upstreamError = toGatewayError(error);
         const gatewayError = ownKey === undefined ? upstreamError : await ownKeyRefused(ownKey, upstreamError);
-        attempts.push({
-          provider: candidate.endpoint.providerSlug,
-          endpointId: candidate.endpoint.id,
-          status: gatewayError.status,
-          errorType: gatewayError.kind,
-          latencyMs: clock() - attempt.startedAt,
-        });
+        record.failed(attempt, gatewayError);
         await options.billing.release(hold);
         // A cancelled request, or the account's own key refused (401/403), says nothing of the endpoint's health.
         if (run.signal?.aborted === true || gatewayError !== upstreamError) router.recordNeutral(candidate);
         else router.recordFailure(candidate, gatewayError);
-        failures.push({ provider: candidate.endpoint.providerName, status: gatewayError.status, message: gatewayError.message, code: gatewayError.kind });
-        // The operator's view of a failed attempt. Errors from a model were scrubbed of credentials at the
-        // provider boundary (withScrubbedErrors), so the upstream's text is safe to log.
-        options.logger?.warn(
-          { err: gatewayError, provider: candidate.endpoint.providerSlug, endpointId: candidate.endpoint.id, status: gatewayError.status },
-          "provider attempt failed",
-        );
         if (!gatewayError.retryable || run.signal?.aborted) throw gatewayError;
-        lastError = gatewayError;
       }
     }
-    // One attempt: its own error. Several, all failed: a 503 listing them (a 429 when every one was rate limited).
-    const everyRateLimited = failures.length > 0 && failures.every((failure) => failure.code === "rate_limit_exceeded");
-    const kind = failures.length > 1 && !everyRateLimited ? "no_provider" : (lastError?.kind ?? "no_provider");
-    const message =
-      failures.length > 1 && !everyRateLimited
-        ? `Every provider failed for this request (${failures.map((failure) => `${failure.provider}: ${failure.status}`).join(", ")})`
-        : (lastError?.message ?? "No provider could serve the request");
-    throw new GatewayError(kind, message, {
-      metadata: { ...lastError?.metadata, previous_errors: failures },
-      retryable: true,
-      ...(lastError?.headers === undefined ? {} : { headers: lastError.headers }),
-    });
+    throw record.exhausted();
   }
 
   function servedBy(generationId: string, attempt: Attempt, receivedAt: number): ServedBy {

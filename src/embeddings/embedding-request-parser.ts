@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { fieldName, providerPreferences, providerPreferencesSchema } from "../completions/chat-request-parser.js";
+import { providerPreferences, providerPreferencesSchema } from "../completions/chat-request-parser.js";
 import type { EmbeddingValue } from "../core/embedding.js";
 import { invalidRequest } from "../core/errors.js";
+import { fieldName, requestedModels } from "../completions/request-fields.js";
 import type { EmbeddingRequest } from "./embedding-request.js";
 
 /** OpenAI's own ceiling: at most 2,048 inputs in one request. */
@@ -59,8 +60,7 @@ export function parseEmbeddingRequest(raw: unknown): EmbeddingRequest {
     throw invalidRequest(`Invalid ${field === undefined || field === "" ? "request" : field}: ${message}`, field);
   }
   const body = parsed.data;
-  const models = [...(body.model === undefined ? [] : [body.model]), ...(body.models ?? [])].filter((id, index, all) => all.indexOf(id) === index);
-  if (models.length === 0) throw invalidRequest("No model given: set model (or models)", "model");
+  const models = requestedModels([body.model, ...(body.models ?? [])]);
   return {
     models,
     values: valuesOf(body.input),

@@ -7,6 +7,7 @@ import type { Attempt } from "../completions/completion-attempt.js";
 import type { CompletionAdmission, CompletionBilling, HeldFunds } from "../completions/completion-ports.js";
 import type { CompletionResult, CompletionRun } from "../completions/completion-service.js";
 import { newGenerationId } from "../completions/generation-id.js";
+import { createFailoverRecord } from "../completions/failover-record.js";
 import { createGenerationSettler, type BillingDurability } from "../completions/settle-generation.js";
 import type { EmbedResult } from "../core/embedding.js";
 import { GatewayError, invalidRequest, toGatewayError } from "../core/errors.js";
@@ -109,7 +110,7 @@ export function createEmbeddingService(options: {
       if (first === undefined) throw new GatewayError("no_provider", "No provider available");
       const ticket = await options.admission.admit(run.principal, { modelId: first.listedId, isFree: first.endpoint.variant === "free" });
       const attempts: ProviderAttempt[] = [];
-      let lastError: GatewayError | undefined;
+      const record = createFailoverRecord({ attempts, clock, logger: options.logger });
       for (const candidate of candidates) {
         const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
         const prompt = estimateEmbeddingInput(request.values, candidate.endpoint.contextLength);
@@ -130,17 +131,9 @@ export function createEmbeddingService(options: {
           if (funds.revoked?.aborted === true) throw new GatewayError("payment_required", "The funds held for this request were lost");
         } catch (error) {
           const gatewayError = toGatewayError(error);
-          attempts.push({
-            provider: candidate.endpoint.providerSlug,
-            endpointId: candidate.endpoint.id,
-            status: gatewayError.status,
-            errorType: gatewayError.kind,
-            latencyMs: clock() - attempt.startedAt,
-          });
+          record.failed(attempt, gatewayError);
           await options.billing.release(funds);
-          options.logger?.warn({ err: gatewayError, provider: candidate.endpoint.providerSlug, endpointId: candidate.endpoint.id }, "provider attempt failed");
           if (!gatewayError.retryable || run.signal?.aborted === true) throw gatewayError;
-          lastError = gatewayError;
           continue;
         }
         const result = await settler.settle({
@@ -172,11 +165,7 @@ export function createEmbeddingService(options: {
         });
         return { ...result, embeddings: answer.embeddings };
       }
-      const previous = attempts.map((attempt) => ({ provider: attempt.provider, status: attempt.status, code: attempt.errorType }));
-      throw new GatewayError(lastError?.kind ?? "no_provider", lastError?.message ?? "No provider could serve the request", {
-        metadata: { ...lastError?.metadata, previous_errors: previous },
-        retryable: true,
-      });
+      throw record.exhausted();
     },
   };
 }

@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { Amount } from "../billing/money.js";
-import { queryRows, toAmount } from "../billing/sql-rows.js";
+import { queryRows } from "../billing/sql-rows.js";
 import { invalidRequest } from "../core/errors.js";
 import type { Database } from "../db/client.js";
 import { latencyBucketUpperMs } from "./latency-buckets.js";
 import type { ScopedUsageFilter, UsageDimension } from "./usage-filter.js";
+import { USAGE_SUMS, toUsageSums, type UsageSumsRow } from "./usage-sums.js";
 
 /** One row of a usage answer: the group's dimension values (null when not grouped by it) and its sums. */
 export interface UsageFigures {
@@ -129,20 +130,12 @@ function dimensionsOf(source: Source, groupBy: readonly UsageDimension[]): Array
   return dims;
 }
 
-interface SumRow extends Record<string, unknown> {
+interface SumRow extends UsageSumsRow {
   day?: string;
   hour?: string | Date;
   model?: string;
   provider?: string;
   key?: string;
-  requests: string;
-  prompt: string;
-  completion: string;
-  reasoning: string;
-  cached: string;
-  cost: string;
-  errors: string;
-  cancelled: string;
 }
 
 interface LatencyRow extends Record<string, unknown> {
@@ -169,20 +162,7 @@ export async function queryUsage(db: Pick<Database, "execute">, query: UsageQuer
   const select = dims.map(({ name, expression }) => sql`${expression} as ${sql.identifier(name)}`);
   const groupList = dims.map((_, index) => sql.raw(String(index + 1)));
   const grouping = dims.length === 0 ? sql`` : sql` group by ${sql.join(groupList, sql`, `)} order by ${sql.join(groupList, sql`, `)}`;
-  const sums = sql.join(
-    [
-      sql`sum(r."requests")::text as requests`,
-      sql`sum(r."tokens_prompt")::text as prompt`,
-      sql`sum(r."tokens_completion")::text as completion`,
-      sql`sum(r."tokens_reasoning")::text as reasoning`,
-      sql`sum(r."tokens_cached")::text as cached`,
-      sql`sum(r."cost")::text as cost`,
-      sql`sum(r."errors")::text as errors`,
-      sql`sum(r."cancelled")::text as cancelled`,
-    ],
-    sql`, `,
-  );
-  const statement = sql`select ${sql.join([...select, sums], sql`, `)} from ${source.table} r${whereClause(source, query.filter)}${grouping} limit ${MAX_USAGE_ROWS + 1}`;
+  const statement = sql`select ${sql.join([...select, USAGE_SUMS], sql`, `)} from ${source.table} r${whereClause(source, query.filter)}${grouping} limit ${MAX_USAGE_ROWS + 1}`;
   const rows = (await queryRows<SumRow>(db, statement)).filter((row) => row.requests !== null);
   if (rows.length > MAX_USAGE_ROWS) throw invalidRequest(`More than ${MAX_USAGE_ROWS} usage rows: narrow the filter or group by less`, "groupBy", { max: MAX_USAGE_ROWS });
   const latency = query.latency && rows.length > 0 ? await queryLatency(db, query) : new Map<string, LatencyRow>();
@@ -194,14 +174,7 @@ export async function queryUsage(db: Pick<Database, "execute">, query: UsageQuer
       model: row.model ?? null,
       provider: blankToNull(row.provider),
       keyHash: blankToNull(row.key),
-      requests: Number(row.requests),
-      promptTokens: Number(row.prompt),
-      completionTokens: Number(row.completion),
-      reasoningTokens: Number(row.reasoning),
-      cachedTokens: Number(row.cached),
-      cost: toAmount(row.cost),
-      errors: Number(row.errors),
-      cancelled: Number(row.cancelled),
+      ...toUsageSums(row),
       latencyP50Ms: percentiles?.p50 === null || percentiles?.p50 === undefined ? null : latencyBucketUpperMs(Number(percentiles.p50)),
       latencyP95Ms: percentiles?.p95 === null || percentiles?.p95 === undefined ? null : latencyBucketUpperMs(Number(percentiles.p95)),
     };

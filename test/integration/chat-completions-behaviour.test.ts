@@ -7,11 +7,12 @@ import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
 import { expectOpenRouterResponse } from "../support/contract.js";
 import { graphqlRequest } from "../support/graphql-client.js";
+import type { SimulatedGateway } from "../support/simulated-gateway.js";
+import { startSimulatedGateway } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
+import { deadDeepInfraEnv } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * How the completion pipeline behaves around the happy path: routing and failover, keep-alives, mid-stream
@@ -19,6 +20,7 @@ import { startTestGateway } from "../support/test-gateway.js";
  * Vercel AI SDK.
  */
 
+let setup: SimulatedGateway | undefined;
 let providers: SimulatedProviders;
 let gateway: TestGateway;
 let key: FundedKey;
@@ -26,26 +28,18 @@ const CHAT = "/api/v1/chat/completions";
 const LLAMA = "meta-llama/llama-3.3-70b-instruct";
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({
-    env: {
-      ...providers.env,
-      // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
-      DEEPINFRA_API_KEY: "dead",
-      DEEPINFRA_BASE_URL: DEAD_BASE_URL,
-      GROQ_API_KEY: SIMULATOR_KEYS.openai,
-      GROQ_BASE_URL: `${providers.openai.url}/v1`,
-    },
+  setup = await startSimulatedGateway({
+    usd: "50",
+    env: deadDeepInfraEnv,
     // The dead DeepInfra endpoint fails on every request that tries it; the breaker is kept closed here so those
     // failures do not change which endpoints the tests below see (routing-*.test.ts covers the breaker).
     config: { STREAM_KEEPALIVE_MS: "100", BREAKER_MIN_ATTEMPTS: "1000" },
   });
-  key = await createFundedKey(gateway, { usd: "50" });
+  ({ providers, gateway, key } = setup);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await setup?.stop();
 });
 
 function url(path: string): string {

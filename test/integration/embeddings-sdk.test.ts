@@ -195,6 +195,22 @@ describe("embeddings billing and routing", () => {
     expect(await key.balance()).toBe(before);
   });
 
+  it("answers 503 listing every failed attempt, as chat does, when no model's provider can serve", async () => {
+    const before = await key.balance();
+    const response = await postJson(url("/api/v1/embeddings"), { models: ["openai/text-embedding-3-small", "mistralai/mistral-embed"], input: "[[error:503]]" }, key.apiKey);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { code: number; message: string; metadata: { previous_errors: Array<{ provider: string; status: number; message: string; code: string }> } } };
+    expect(body.error.code).toBe(503);
+    expect(body.error.message).toMatch(/^Every provider failed for this request/);
+    expect(body.error.metadata.previous_errors).toHaveLength(2);
+    for (const previous of body.error.metadata.previous_errors) {
+      expect(previous.status).toBe(503);
+      expect(previous.message.length).toBeGreaterThan(0);
+      expect(body.error.message).toContain(`${previous.provider}: 503`);
+    }
+    expect(await key.balance()).toBe(before);
+  });
+
   it("fails over to the next model when the first one's provider cannot be reached", async () => {
     const deadOpenAI = await startTestGateway({
       env: { ...providers.env, OPENAI_BASE_URL: DEAD_BASE_URL, MISTRAL_API_KEY: SIMULATOR_KEYS.openai, MISTRAL_BASE_URL: `${providers.openai.url}/v1` },

@@ -7,8 +7,9 @@ import { createFundedKey } from "../support/api-keys.js";
 import { CHAT_COMPLETION_SUBSCRIPTION, subscribeToChatCompletion } from "../support/chat-subscription.js";
 import { webSocketClient } from "../support/graphql-client.js";
 import { eventOf, openRawGraphQLSocket } from "../support/raw-graphql-socket.js";
+import type { SimulatedGateway, ServerSockets } from "../support/simulated-gateway.js";
+import { startSimulatedGateway, trackServerSockets } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { startSimulatedProviders } from "../support/simulated-providers.js";
 import type { TestGateway } from "../support/test-gateway.js";
 import { startTestGateway } from "../support/test-gateway.js";
 import type { RunningSimulator } from "../simulators/shared/simulator-server.js";
@@ -22,24 +23,20 @@ import type { RunningSimulator } from "../simulators/shared/simulator-server.js"
 
 const STALL_TIMEOUT_MS = 2000;
 
+let setup: SimulatedGateway | undefined;
 let providers: SimulatedProviders;
 let gateway: TestGateway;
 let key: FundedKey;
-const serverSockets = new Set<Socket>();
+let serverSockets: ServerSockets;
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({ env: providers.env, config: { STREAM_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS) } });
-  key = await createFundedKey(gateway, { usd: "50" });
-  gateway.app.server.on("connection", (socket: Socket) => {
-    serverSockets.add(socket);
-    socket.once("close", () => serverSockets.delete(socket));
-  });
+  setup = await startSimulatedGateway({ usd: "50", config: { STREAM_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS) } });
+  ({ providers, gateway, key } = setup);
+  serverSockets = trackServerSockets(gateway);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await setup?.stop();
 });
 
 /**
@@ -138,7 +135,7 @@ describe("a subscriber that stops reading", () => {
     await expect.poll(deltas, { timeout: 30_000, interval: 2 }).toBeGreaterThanOrEqual(50);
     (raw.socket as WebSocket).pause();
     const generationId = String(raw.messages.map(eventOf).find((event) => event?.__typename === "ChatCompletionStarted")?.generationId);
-    const serverSocket = [...serverSockets].find((socket) => socket.remotePort === (raw.socket as unknown as { _socket: Socket })._socket.localPort);
+    const serverSocket = serverSockets.of((raw.socket as unknown as { _socket: Socket })._socket.localPort);
     expect(serverSocket).toBeDefined();
 
     // While the client reads nothing: the gateway keeps at most one event unwritten, and the upstream stalls.

@@ -4,10 +4,9 @@ import { TEST_OPERATOR, createFundedKey } from "../support/api-keys.js";
 import { CHAT_COMPLETION_SUBSCRIPTION } from "../support/chat-subscription.js";
 import type { RawGraphQLSocket, WireMessage } from "../support/raw-graphql-socket.js";
 import { eventOf, openRawGraphQLSocket } from "../support/raw-graphql-socket.js";
-import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { startSimulatedProviders } from "../support/simulated-providers.js";
+import type { SimulatedGateway } from "../support/simulated-gateway.js";
+import { startSimulatedGateway } from "../support/simulated-gateway.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * The `chatCompletion` subscription's socket: authentication from connection_init (any letter case) or the
@@ -19,22 +18,20 @@ import { startTestGateway } from "../support/test-gateway.js";
 const KEY_CACHE_TTL_MS = 300;
 const MANAGEMENT_KEY = "mk-socket-test-key-0123456789abcdef";
 
-let providers: SimulatedProviders;
+let setup: SimulatedGateway | undefined;
 let gateway: TestGateway;
 let key: FundedKey;
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({
-    env: providers.env,
+  setup = await startSimulatedGateway({
+    usd: "5",
     config: { KEY_CACHE_TTL_MS: String(KEY_CACHE_TTL_MS), GRAPHQL_WS_KEEPALIVE_MS: "600", GRAPHQL_WS_MAX_PAYLOAD_BYTES: "4096", MANAGEMENT_KEY },
   });
-  key = await createFundedKey(gateway, { usd: "5" });
+  ({ gateway, key } = setup);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await setup?.stop();
 });
 
 const INPUT = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Say hello [[words:4]]" }] };

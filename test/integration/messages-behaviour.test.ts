@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FundedKey } from "../support/api-keys.js";
 import { createFundedKey } from "../support/api-keys.js";
 import { contractsAvailable, expectOpenRouterResponse, expectOpenRouterSchema, validateOpenRouterRequest } from "../support/contract.js";
+import type { SimulatedGateway } from "../support/simulated-gateway.js";
+import { startSimulatedGateway } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
+import { deadDeepInfraEnv } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * `POST /api/v1/messages` over raw HTTP: bodies and events against OpenRouter's description of the endpoint, the
@@ -17,6 +18,7 @@ import { startTestGateway } from "../support/test-gateway.js";
  * and the Vercel AI SDK's Anthropic provider.
  */
 
+let setup: SimulatedGateway | undefined;
 let providers: SimulatedProviders;
 let gateway: TestGateway;
 let key: FundedKey;
@@ -26,24 +28,18 @@ const LLAMA = "meta-llama/llama-3.3-70b-instruct";
 const MODELS = ["openai/gpt-4o-mini", "anthropic/claude-haiku-4.5", "google/gemini-2.5-flash"] as const;
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({
-    env: {
-      ...providers.env,
-      // Llama 3.3 70B: DeepInfra is the cheapest endpoint but unreachable; Groq (next by price) is the simulator.
-      DEEPINFRA_API_KEY: "dead",
-      DEEPINFRA_BASE_URL: DEAD_BASE_URL,
-      GROQ_API_KEY: SIMULATOR_KEYS.openai,
-      GROQ_BASE_URL: `${providers.openai.url}/v1`,
-    },
-    config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2" },
+  setup = await startSimulatedGateway({
+    usd: "50",
+    env: deadDeepInfraEnv,
+    // As in chat-completions-behaviour: the dead DeepInfra endpoint fails every request that tries it, and the
+    // breaker is kept closed so those failures do not change which endpoints later tests see.
+    config: { STREAM_KEEPALIVE_MS: "100", FREE_MODEL_REQUESTS_PER_MINUTE: "2", BREAKER_MIN_ATTEMPTS: "1000" },
   });
-  key = await createFundedKey(gateway, { usd: "50" });
+  ({ providers, gateway, key } = setup);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await setup?.stop();
 });
 
 function url(path: string): string {

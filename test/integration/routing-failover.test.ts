@@ -6,7 +6,7 @@ import type { FundedKey } from "../support/api-keys.js";
 import { expectOpenRouterResponse } from "../support/contract.js";
 import { startFaultUpstream } from "../support/fault-upstream.js";
 import type { FaultMode, FaultUpstream } from "../support/fault-upstream.js";
-import { DEAD_BASE_URL, SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
+import { DEAD_BASE_URL, SIMULATOR_KEYS, llamaRoutingEnv, startSimulatedProviders } from "../support/simulated-providers.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import { startTestGateway } from "../support/test-gateway.js";
@@ -41,15 +41,7 @@ beforeAll(async () => {
   providers = await startSimulatedProviders();
   fault = await startFaultUpstream({ simulatorUrl: providers.openai.url, simulatorKey: SIMULATOR_KEYS.openai });
   gateway = await startTestGateway({
-    env: {
-      ...providers.env,
-      DEEPINFRA_API_KEY: "fault-key",
-      DEEPINFRA_BASE_URL: fault.url,
-      GROQ_API_KEY: SIMULATOR_KEYS.openai,
-      GROQ_BASE_URL: `${providers.openai.url}/v1`,
-      TOGETHER_API_KEY: "dead",
-      TOGETHER_BASE_URL: DEAD_BASE_URL,
-    },
+    env: { ...llamaRoutingEnv(providers, { baseUrl: fault.url, apiKey: "fault-key" }), TOGETHER_API_KEY: "dead", TOGETHER_BASE_URL: DEAD_BASE_URL },
     config: { ROUTING_RANDOM_SEED: "16", UPSTREAM_HEADERS_TIMEOUT_MS: "400", BREAKER_MIN_ATTEMPTS: "3", BREAKER_COOL_DOWN_MS: "1500", HEALTH_SYNC_MS: "50" },
   });
   key = await createFundedKey(gateway, { usd: "20" });

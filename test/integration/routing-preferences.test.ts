@@ -8,7 +8,7 @@ import { expectOpenRouterResponse } from "../support/contract.js";
 import { graphqlRequest } from "../support/graphql-client.js";
 import { startFaultUpstream } from "../support/fault-upstream.js";
 import type { FaultUpstream } from "../support/fault-upstream.js";
-import { SIMULATOR_KEYS, startSimulatedProviders } from "../support/simulated-providers.js";
+import { SIMULATOR_KEYS, llamaRoutingEnv, startSimulatedProviders } from "../support/simulated-providers.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { postJson, readSse } from "../support/sse.js";
 import { startTestGateway } from "../support/test-gateway.js";
@@ -31,13 +31,7 @@ beforeAll(async () => {
   providers = await startSimulatedProviders();
   fault = await startFaultUpstream({ simulatorUrl: providers.openai.url, simulatorKey: SIMULATOR_KEYS.openai });
   gateway = await startTestGateway({
-    env: {
-      ...providers.env,
-      DEEPINFRA_API_KEY: "pass-through",
-      DEEPINFRA_BASE_URL: fault.url,
-      GROQ_API_KEY: SIMULATOR_KEYS.openai,
-      GROQ_BASE_URL: `${providers.openai.url}/v1`,
-    },
+    env: llamaRoutingEnv(providers, { baseUrl: fault.url, apiKey: "pass-through" }),
     config: { ROUTING_RANDOM_SEED: "4" },
   });
   key = await createFundedKey(gateway, { usd: "20" });

@@ -1,12 +1,11 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toUsdNumber } from "../../src/billing/money.js";
-import { createFundedKey } from "../support/api-keys.js";
 import type { FundedKey } from "../support/api-keys.js";
+import type { SimulatedGateway, ServerSockets } from "../support/simulated-gateway.js";
+import { startSimulatedGateway, trackServerSockets } from "../support/simulated-gateway.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
-import { startSimulatedProviders } from "../support/simulated-providers.js";
 import type { TestGateway } from "../support/test-gateway.js";
-import { startTestGateway } from "../support/test-gateway.js";
 
 /**
  * A client that reads a little of a long stream and then stops reading: the gateway must stop reading the
@@ -29,26 +28,21 @@ const WORDS = 100_000;
  */
 const MODEL = "openai/gpt-5-nano";
 
+let setup: SimulatedGateway | undefined;
 let providers: SimulatedProviders;
 let gateway: TestGateway;
 let key: FundedKey;
+/** The gateway's side of each open connection, to read how much it keeps buffered for its client. */
+let serverSockets: ServerSockets;
 
 beforeAll(async () => {
-  providers = await startSimulatedProviders();
-  gateway = await startTestGateway({
-    env: providers.env,
-    config: { STREAM_BUFFER_BYTES: String(BUFFER_BYTES), STREAM_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS) },
-  });
-  key = await createFundedKey(gateway, { usd: "50" });
-  gateway.app.server.on("connection", (socket: Socket) => {
-    serverSockets.add(socket);
-    socket.once("close", () => serverSockets.delete(socket));
-  });
+  setup = await startSimulatedGateway({ usd: "50", config: { STREAM_BUFFER_BYTES: String(BUFFER_BYTES), STREAM_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS) } });
+  ({ providers, gateway, key } = setup);
+  serverSockets = trackServerSockets(gateway);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await providers?.close();
+  await setup?.stop();
 });
 
 /** A raw HTTP/1.1 client on a TCP socket, so the test decides exactly when bytes are read. */
@@ -67,12 +61,9 @@ function rawStreamingRequest(body: unknown): { socket: Socket; received: () => s
   return { socket, received: () => Buffer.concat(chunks).toString("utf8"), ended };
 }
 
-/** The gateway's side of each open connection, to read how much it keeps buffered for its client. */
-const serverSockets = new Set<Socket>();
-
 /** The gateway's side of the client's connection, found by the client's local port. */
 function serverSocketOf(client: Socket): Socket | undefined {
-  return [...serverSockets].find((socket) => socket.remotePort === client.localPort);
+  return serverSockets.of(client.localPort);
 }
 
 function sleep(milliseconds: number): Promise<void> {

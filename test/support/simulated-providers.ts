@@ -41,3 +41,26 @@ export async function startSimulatedProviders(): Promise<SimulatedProviders> {
     },
   };
 }
+
+/**
+ * The provider environment of the Llama 3.3 70B routing tests: `providers.env`, DeepInfra (its cheapest
+ * endpoint) at `deepInfra` (a dead port, or a fault upstream in front of the simulator), and Groq (next by
+ * price) served by the OpenAI simulator, so failover lands on a working endpoint.
+ */
+export function llamaRoutingEnv(providers: SimulatedProviders, deepInfra: { baseUrl: string; apiKey: string }): Record<string, string> {
+  return {
+    ...providers.env,
+    DEEPINFRA_API_KEY: deepInfra.apiKey,
+    DEEPINFRA_BASE_URL: deepInfra.baseUrl,
+    GROQ_API_KEY: SIMULATOR_KEYS.openai,
+    GROQ_BASE_URL: `${providers.openai.url}/v1`,
+  };
+}
+
+/**
+ * {@link llamaRoutingEnv} with DeepInfra, Llama 3.3 70B's cheapest endpoint, unreachable: every request for the
+ * model fails over to Groq (next by price), which the OpenAI simulator serves.
+ */
+export function deadDeepInfraEnv(providers: SimulatedProviders): Record<string, string> {
+  return llamaRoutingEnv(providers, { baseUrl: DEAD_BASE_URL, apiKey: "dead" });
+}

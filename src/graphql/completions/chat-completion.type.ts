@@ -35,16 +35,24 @@ export class ChatMessage {
   reasoningDetails!: Array<Record<string, unknown>>;
 }
 
-@ObjectType({ description: "Tokens and the exact cost charged." })
-export class CompletionUsage {
+/**
+ * The token counts every answer's usage has, chat's and embeddings' alike, declared once so both GraphQL usage
+ * types name and type them the same; each type adds its own fields and its own `cost` description. No field returns
+ * it, so the schema has no type of its own for it.
+ */
+@ObjectType()
+export abstract class TokenUsage {
   @Field(() => Int)
   promptTokens!: number;
 
   @Field(() => Int)
-  completionTokens!: number;
-
-  @Field(() => Int)
   totalTokens!: number;
+}
+
+@ObjectType({ description: "Tokens and the exact cost charged." })
+export class CompletionUsage extends TokenUsage {
+  @Field(() => Int)
+  completionTokens!: number;
 
   @Field(() => Int)
   cachedTokens!: number;
@@ -62,8 +70,12 @@ export class CompletionUsage {
   upstreamInferenceCost!: string | null;
 }
 
-@ObjectType({ description: "A finished chat completion." })
-export class ChatCompletion {
+/**
+ * What names a served generation in an answer, chat's and embeddings' alike, declared once so both say it the
+ * same way. No field returns this class itself, so the schema has no type of its own for it.
+ */
+@ObjectType()
+export abstract class ServedGeneration {
   @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
   id!: string;
 
@@ -72,6 +84,10 @@ export class ChatCompletion {
 
   @Field(() => String, { description: "The provider that served the request." })
   provider!: string;
+}
+
+@ObjectType({ description: "A finished chat completion." })
+export class ChatCompletion extends ServedGeneration {
 
   @Field(() => Int, { description: "Unix seconds." })
   created!: number;

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
+import { ServedGeneration, TokenUsage } from "../completions/chat-completion.type.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
 
 /** One input's vector, in the encoding asked for. */
@@ -15,28 +16,14 @@ export class Embedding {
 }
 
 @ObjectType()
-export class EmbeddingsUsage {
-  @Field(() => Int)
-  promptTokens!: number;
-
-  @Field(() => Int)
-  totalTokens!: number;
-
+export class EmbeddingsUsage extends TokenUsage {
   @Field(() => DecimalScalar, { description: "USD charged, exactly as in the ledger." })
   cost!: string;
 }
 
 /** The answer of `createEmbeddings`: one vector per input, and what it cost. */
 @ObjectType()
-export class Embeddings {
-  @Field(() => String, { description: "The generation id (`gen-...`), usable with `GET /api/v1/generation`." })
-  id!: string;
-
-  @Field(() => String, { description: "The model that served the request." })
-  model!: string;
-
-  @Field(() => String, { description: "The provider that served the request." })
-  provider!: string;
+export class Embeddings extends ServedGeneration {
 
   @Field(() => [Embedding])
   data!: Embedding[];

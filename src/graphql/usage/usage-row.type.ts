@@ -2,13 +2,14 @@ import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import type { UsageFigures } from "../../usage/usage-query.js";
 import { toDecimal } from "../billing/money-fields.js";
 import { DecimalScalar } from "../scalars/decimal.scalar.js";
+import { UsageCounts } from "./usage-summary.type.js";
 
 /**
  * One group of usage. Dimensions not grouped by are null. Token counts are Float because sums outgrow a
  * GraphQL Int (32 bits); they are whole numbers. `cost` is exact, in USD.
  */
 @ObjectType({ description: "One group of usage: the dimensions grouped by (others null) and the sums." })
-export class UsageRow {
+export class UsageRow extends UsageCounts {
   @Field(() => String, { nullable: true, description: "UTC date, YYYY-MM-DD (DAY)." })
   day!: string | null;
 
@@ -24,29 +25,12 @@ export class UsageRow {
   @Field(() => ID, { nullable: true, description: "Key hash (KEY)." })
   keyId!: string | null;
 
-  @Field(() => Int)
-  requests!: number;
-
-  @Field(() => Float)
-  promptTokens!: number;
-
-  @Field(() => Float)
-  completionTokens!: number;
-
-  @Field(() => Float)
-  reasoningTokens!: number;
-
-  @Field(() => Float)
-  cachedTokens!: number;
-
   @Field(() => DecimalScalar, { description: "USD charged, exact: the sum of the usage ledger entries of these generations." })
   cost!: string;
 
+  /** Declared again for the row's description; the type stays the base's. */
   @Field(() => Int, { description: "Generations that ended in an error." })
-  errors!: number;
-
-  @Field(() => Int)
-  cancelled!: number;
+  declare errors: number;
 
   @Field(() => Float, { nullable: true, description: "Median latency (request to last byte), ms: the upper bound of its histogram bucket (at most 19 % above)." })
   latencyP50Ms!: number | null;

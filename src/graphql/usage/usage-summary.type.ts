@@ -8,14 +8,13 @@ import { DecimalScalar } from "../scalars/decimal.scalar.js";
  * the rest are the generation rollups' sums; `recordedCost` equals `total` once every served request's record
  * is written (see docs/usage.md for the window in which it can trail).
  */
-@ObjectType({ description: "An account's usage since it began." })
-export class AccountUsage {
-  @Field(() => DecimalScalar, { description: "USD charged for inference, from the ledger (= GET /api/v1/credits total_usage)." })
-  total!: string;
-
-  @Field(() => DecimalScalar, { description: "USD of the recorded generations (the rollups' sum)." })
-  recordedCost!: string;
-
+/**
+ * The counts every usage answer sums, declared once for a usage row and an account's or key's lifetime usage.
+ * Token counts are Float because sums outgrow a GraphQL Int (32 bits); they are whole numbers. No field returns
+ * this class itself, so the schema has no type of its own for it.
+ */
+@ObjectType()
+export abstract class UsageCounts {
   @Field(() => Int)
   requests!: number;
 
@@ -36,6 +35,16 @@ export class AccountUsage {
 
   @Field(() => Int)
   cancelled!: number;
+}
+
+@ObjectType({ description: "An account's usage since it began." })
+export class AccountUsage extends UsageCounts {
+  @Field(() => DecimalScalar, { description: "USD charged for inference, from the ledger (= GET /api/v1/credits total_usage)." })
+  total!: string;
+
+  @Field(() => DecimalScalar, { description: "USD of the recorded generations (the rollups' sum)." })
+  recordedCost!: string;
+
 }
 
 /** The rollup fields shared by {@link AccountUsage} and the key's usage, from one summary. */

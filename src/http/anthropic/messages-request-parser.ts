@@ -3,7 +3,8 @@ import { invalidRequest } from "../../core/errors.js";
 import type { AssistantMessage, CacheControl, Message, TextPart, ToolResultPart, UserPart } from "../../core/prompt.js";
 import { redactedReasoningSignature } from "../../core/prompt.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
-import { fieldName, providerPreferences } from "../../completions/chat-request-parser.js";
+import { providerPreferences } from "../../completions/chat-request-parser.js";
+import { chatRequest, invalidBody, requestedModels } from "../../completions/request-fields.js";
 import { parseBase64DataUrl } from "../../completions/data-url.js";
 import type { AssistantBlock, MessagesBody, UserBlock } from "./messages-request-schema.js";
 import { messagesBodySchema } from "./messages-request-schema.js";
@@ -28,18 +29,13 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   const parsed = messagesBodySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const precise = issue === undefined ? undefined : deepestIssue(issue);
-    const field = precise === undefined ? undefined : fieldName(precise.path);
-    throw invalidRequest(`Invalid ${field ?? "request"}: ${precise?.message ?? "malformed"}`, field);
+    throw invalidBody(issue === undefined ? undefined : deepestIssue(issue));
   }
   const body = parsed.data;
   if (body.fallbacks != null && body.fallbacks.length > 0 && body.models !== undefined) {
     throw invalidRequest("fallbacks cannot be combined with models", "fallbacks");
   }
-  const models = [body.model, ...(body.models ?? []), ...(body.fallbacks ?? []).map((entry) => entry.model)]
-    .filter((id): id is string => id !== undefined)
-    .filter((id, index, all) => all.indexOf(id) === index);
-  if (models.length === 0) throw invalidRequest("No model given: set model (or models)", "model");
+  const models = requestedModels([body.model, ...(body.models ?? []), ...(body.fallbacks ?? []).map((entry) => entry.model)]);
 
   const prompt: Message[] = [];
   const system = systemMessage(body.system);
@@ -71,15 +67,15 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
   const user = body.metadata?.user_id ?? body.user;
   if (user !== undefined) options.user = user;
 
-  return {
+  return chatRequest({
     models,
     options,
     stream: body.stream === true,
     usedParameters: usedParameters(body),
     provider: providerPreferences(body.provider),
-    ...(user === undefined ? {} : { user }),
+    user,
     apiType: "messages",
-  };
+  });
 }
 
 /** A zod issue as far as the path goes and its message. */
