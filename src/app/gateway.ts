@@ -151,7 +151,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     metrics,
     ownKeys: createOwnKeyPort({ byok, db: database.db, rate: parseRate(config.BYOK_FEE_RATE), monthlyAllowance: parseUsd(config.BYOK_FREE_ALLOWANCE_USD) }),
   });
-  const embeddings = createEmbeddingService({ catalog, providers, billing: meteredBillingPort, admission, recorder: generations, durability: config.BILLING_DURABILITY, logger });
+  const embeddings = createEmbeddingService({
+    catalog,
+    providers,
+    router,
+    billing: meteredBillingPort,
+    admission,
+    recorder: generations,
+    durability: config.BILLING_DURABILITY,
+    events: accountEvents,
+    metrics,
+    logger,
+  });
   const services: GatewayServices = {
     config,
     database,

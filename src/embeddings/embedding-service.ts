@@ -17,6 +17,10 @@ import type { ProviderRegistry } from "../providers/registry.js";
 import { selectCandidates, type RouteCandidate } from "../routing/select-candidates.js";
 import type { EmbeddingRequest } from "./embedding-request.js";
 import { estimateEmbeddingInput } from "./estimate-embedding-input.js";
+import type { AccountEventPublisher } from "../events/account-events.js";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
+import type { Router } from "../routing/router.js";
+import { servedFigures } from "../completions/served-figures.js";
 
 /** A settled embeddings generation: the vectors, and what was charged and recorded for them. */
 export interface EmbeddingResult extends CompletionResult {
@@ -54,6 +58,12 @@ export function createEmbeddingService(options: {
   admission: CompletionAdmission;
   recorder: GenerationRecorder;
   durability?: BillingDurability;
+  /** The chat pipeline's router: its breaker skips failing endpoints, and every attempt feeds the health figures. */
+  router?: Pick<Router, "admit" | "recordFailure" | "recordSuccess" | "recordNeutral">;
+  /** Where `generation_finished` account events go, as for chat. */
+  events?: AccountEventPublisher;
+  /** Told of every settled generation, as for chat. */
+  metrics?: Pick<GatewayMetrics, "observeGeneration">;
   clock?: () => number;
   logger?: FastifyBaseLogger;
 }): EmbeddingService {
@@ -63,8 +73,11 @@ export function createEmbeddingService(options: {
     recorder: options.recorder,
     clock,
     ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
+  const router = options.router;
 
   /** A chat model asked for vectors is the caller's mistake, told before anything is held. */
   function requireEmbeddingModels(request: EmbeddingRequest): void {
@@ -112,9 +125,15 @@ export function createEmbeddingService(options: {
       const attempts: ProviderAttempt[] = [];
       const record = createFailoverRecord({ attempts, clock, logger: options.logger });
       for (const candidate of candidates) {
+        // Its circuit is open, or another request holds its probe.
+        if (router?.admit(candidate) === false) continue;
         const model = options.providers.languageModel(candidate.endpoint.providerSlug, candidate.endpoint.providerModelId);
         const prompt = estimateEmbeddingInput(request.values, candidate.endpoint.contextLength);
-        const funds = await hold(run, candidate, prompt.tokenBound);
+        const funds = await hold(run, candidate, prompt.tokenBound).catch((error: unknown) => {
+          // Refused before the endpoint was called (a 402): a probe slot it took is given back.
+          router?.recordNeutral(candidate);
+          throw error;
+        });
         const attempt: Attempt = { candidate, model, hold: funds, cover: { promptTokens: prompt.tokenBound, outputTokens: 0 }, ownKey: undefined, prompt, startedAt: clock() };
         run.onAdmitted?.();
         let answer: EmbedResult;
@@ -132,10 +151,14 @@ export function createEmbeddingService(options: {
         } catch (error) {
           const gatewayError = toGatewayError(error);
           record.failed(attempt, gatewayError);
+          if (run.signal?.aborted === true) router?.recordNeutral(candidate);
+          else router?.recordFailure(candidate, gatewayError);
           await options.billing.release(funds);
           if (!gatewayError.retryable || run.signal?.aborted === true) throw gatewayError;
           continue;
         }
+        const answeredAt = clock();
+        router?.recordSuccess(candidate, servedFigures({ startedAt: attempt.startedAt, firstOutputAt: answeredAt, endedAt: answeredAt, outputTokens: 0 }));
         const result = await settler.settle({
           request: { stream: false, ...(request.user === undefined ? {} : { user: request.user }) },
           apiType: "embeddings",
@@ -160,7 +183,7 @@ export function createEmbeddingService(options: {
           fallbackCompletionTokens: 0,
           error: undefined,
           cancelled: false,
-          firstOutputAt: attempt.startedAt,
+          firstOutputAt: answeredAt,
           warnings: [],
         });
         return { ...result, embeddings: answer.embeddings };

@@ -72,6 +72,18 @@ describe("the openai SDK's embeddings.create against the gateway", () => {
     expect(row?.totalCost).toBe(expectedCost);
   });
 
+  it("feeds the served endpoint's live health figures, as chat does", async () => {
+    const endpoints = async (): Promise<Array<{ provider_name: string; uptime_last_5m: number | null; latency_last_30m: { p50: number } | null }>> => {
+      const answer = await fetch(url("/api/v1/models/openai/text-embedding-3-small/endpoints"));
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { data: { endpoints: Array<{ provider_name: string; uptime_last_5m: number | null; latency_last_30m: { p50: number } | null }> } }).data.endpoints;
+    };
+    await client.embeddings.create({ model: "openai/text-embedding-3-small", input: "health", encoding_format: "float" });
+    const [endpoint] = await endpoints();
+    expect(endpoint?.uptime_last_5m).toBe(100);
+    expect(endpoint?.latency_last_30m?.p50).toBeGreaterThanOrEqual(0);
+  });
+
   it("returns base64 that decodes to the float vectors, and the SDK's own default (base64, decoded) agrees", async () => {
     const floats = await client.embeddings.create({ model: "openai/text-embedding-3-small", input: "base64 me", encoding_format: "float" });
     const base64 = await client.embeddings.create({ model: "openai/text-embedding-3-small", input: "base64 me", encoding_format: "base64" });
