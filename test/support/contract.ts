@@ -35,9 +35,13 @@ const MOUNT_PREFIXES: Record<ContractName, readonly string[]> = {
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 
-/** The folder holding the contracts; `CONTRACTS_DIR` overrides `../shared/contracts` next to the repository. */
+/**
+ * The folder holding the contracts; a non-empty `CONTRACTS_DIR` overrides `../shared/contracts` next to the
+ * repository (set it in a git worktree elsewhere, or the contract checks skip for want of the files).
+ */
 export function contractsDirectory(): string {
-  return process.env.CONTRACTS_DIR ?? projectPath("..", "shared", "contracts");
+  const configured = process.env.CONTRACTS_DIR;
+  return configured === undefined || configured === "" ? projectPath("..", "shared", "contracts") : configured;
 }
 
 /** Why contract validation cannot run here, or undefined when both descriptions are present. */
