@@ -8,6 +8,7 @@ import { chatRequest, invalidBody, requestedModels } from "../../completions/req
 import { parseBase64DataUrl } from "../../completions/data-url.js";
 import type { AssistantBlock, MessagesBody, UserBlock } from "./messages-request-schema.js";
 import { messagesBodySchema } from "./messages-request-schema.js";
+import { deepestIssue } from "../deepest-issue.js";
 
 /**
  * Anthropic Messages requests → the core's call options, so any catalog model (OpenAI's, Gemini's as much as
@@ -76,30 +77,6 @@ export function parseMessagesRequest(raw: unknown): ChatRequest {
     user,
     apiType: "messages",
   });
-}
-
-/** A zod issue as far as the path goes and its message. */
-interface PathIssue {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-  errors?: PathIssue[][];
-}
-
-/**
- * The most precise issue behind a failed union (a content that is neither a string nor valid blocks): the
- * branch that got furthest, so the 400 names `messages[0].content[0].source.media_type`, not just `content`.
- */
-function deepestIssue(issue: PathIssue): PathIssue {
-  if (issue.code !== "invalid_union" || issue.errors === undefined) return issue;
-  let best: PathIssue = issue;
-  for (const branch of issue.errors) {
-    for (const inner of branch) {
-      const candidate = deepestIssue({ ...inner, path: [...issue.path, ...inner.path] });
-      if (candidate.path.length > best.path.length) best = candidate;
-    }
-  }
-  return best;
 }
 
 function cacheOf(block: { cache_control?: CacheControl | null | undefined }): CacheControl | undefined {

@@ -1,8 +1,9 @@
 import type { CompletionResult, ServedBy } from "../../completions/completion-service.js";
 import type { FinishReason } from "../../core/finish-reason.js";
-import type { StreamPart } from "../../core/stream-parts.js";
 import { redactedReasoningData } from "../../core/prompt.js";
 import { assertNever } from "../../core/stream-parts.js";
+import type { ContentPart } from "../stream-face-translator.js";
+import { StreamFaceTranslator } from "../stream-face-translator.js";
 import { anthropicErrorObject } from "./anthropic-error-body.js";
 import { anthropicStopReason, DIRECT_CALLER, messagesUsage, startedMessage } from "./messages-response.js";
 
@@ -29,21 +30,20 @@ interface OpenBlock {
  * complete, so deltas of calls streamed side by side (OpenAI interleaves parallel calls) land in their own block.
  * Pure: it only builds events; the route writes them.
  */
-export class MessagesStreamEvents {
+export class MessagesStreamEvents extends StreamFaceTranslator<MessagesStreamEvent> {
   private nextIndex = 0;
   private open: OpenBlock | undefined;
   private readonly openTools = new Map<string, number>();
-  private finishReason: FinishReason | undefined;
-
-  constructor(private readonly servedBy: ServedBy) {}
+  constructor(private readonly servedBy: ServedBy) {
+    super();
+  }
 
   /** The events that open the stream. */
   start(): MessagesStreamEvent[] {
     return [event("message_start", { message: startedMessage(this.servedBy) }), event("ping", {})];
   }
 
-  /** The events for one stream part (often none, for metadata parts). */
-  add(part: StreamPart): MessagesStreamEvent[] {
+  protected translate(part: ContentPart): MessagesStreamEvent[] {
     const events: MessagesStreamEvent[] = [];
     switch (part.type) {
       case "stream-start":
@@ -108,36 +108,24 @@ export class MessagesStreamEvents {
         }
         break;
       }
-      case "finish":
-        this.finishReason = part.finishReason;
-        break;
       default:
         assertNever(part);
     }
     return events;
   }
 
-  /** The events that end a complete answer: open blocks closed, `message_delta` with the settled usage, `message_stop`. */
-  finish(result: CompletionResult): MessagesStreamEvent[] {
-    const events: MessagesStreamEvent[] = [];
-    this.closeAll(events);
-    const finishReason = this.finishReason ?? result.finishReason;
-    events.push(
+  protected completed(finishReason: FinishReason, result: CompletionResult): MessagesStreamEvent[] {
+    return [
       event("message_delta", {
         delta: { stop_reason: anthropicStopReason(finishReason), stop_sequence: finishReason.stopSequence ?? null, stop_details: null, container: null },
         usage: messagesUsage(result),
       }),
       event("message_stop", {}),
-    );
-    return events;
+    ];
   }
 
-  /** The events that end an answer that failed after it began: open blocks closed, then Anthropic's `error` event. */
-  fail(error: unknown): MessagesStreamEvent[] {
-    const events: MessagesStreamEvent[] = [];
-    this.closeAll(events);
-    events.push(failureEvent(error));
-    return events;
+  protected failed(error: unknown): MessagesStreamEvent[] {
+    return [failureEvent(error)];
   }
 
   private openBlock(kind: "text" | "thinking", events: MessagesStreamEvent[], contentBlock: Record<string, unknown>): void {
@@ -157,7 +145,7 @@ export class MessagesStreamEvents {
     this.open = undefined;
   }
 
-  private closeAll(events: MessagesStreamEvent[]): void {
+  protected closeAll(events: MessagesStreamEvent[]): void {
     this.closeOpen(events);
     for (const index of this.openTools.values()) events.push(event("content_block_stop", { index }));
     this.openTools.clear();

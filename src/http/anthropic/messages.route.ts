@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayServices } from "../../app/services.js";
 import type { ChatRequest } from "../../completions/chat-request.js";
-import type { CompletionResult, CompletionRun, CompletionStream } from "../../completions/completion-service.js";
+import type { CompletionRun, CompletionStream } from "../../completions/completion-service.js";
 import { newGenerationId } from "../../completions/generation-id.js";
-import type { GatewayError } from "../../core/errors.js";
 import { toGatewayError } from "../../core/errors.js";
 import { fromFastifyError, sendError } from "../error-envelope.js";
 import { noteCompletion, noteError } from "../request-log.js";
 import { appAttribution } from "../openrouter/app-attribution.js";
 import { clientGoneSignal, requirePrincipal, startAdmittedStream } from "../openrouter/serve-completion.js";
 import { SseResponse } from "../openrouter/sse-response.js";
+import { pumpStreamFace } from "../stream-face.js";
 import { toAnthropicErrorBody } from "./anthropic-error-body.js";
 import { parseMessagesRequest } from "./messages-request-parser.js";
 import { messageBody } from "./messages-response.js";
@@ -80,27 +80,5 @@ async function streamMessages(input: {
   }
 
   const events = new MessagesStreamEvents(stream);
-  write(events.start());
-  let failure: GatewayError | undefined;
-  for await (const part of stream.parts) {
-    if (sse.isClosed) break;
-    if (part.type === "error") failure = part.error;
-    write(events.add(part));
-    // Pull the next part only once the client takes this one: a reader that is not reading stops the upstream.
-    if ((await sse.room()) !== "ready") break;
-  }
-  let result: CompletionResult;
-  try {
-    result = await stream.result;
-    noteCompletion(input.request, result);
-  } catch (error) {
-    // Not charged and recorded for sure: the answer ends with an error, not with a claim of success.
-    write(events.fail(error));
-    sse.end();
-    return reply;
-  }
-  if (sse.isClosed) return reply;
-  write(failure === undefined ? events.finish(result) : events.fail(failure));
-  sse.end();
-  return reply;
+  return pumpStreamFace({ request: input.request, reply, sse, stream, events, write, close: () => sse.end() });
 }

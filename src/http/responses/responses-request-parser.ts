@@ -10,6 +10,7 @@ import { parseFilePart } from "../../completions/file-parts.js";
 import type { InputItem, InputPart, ResponsesBody } from "./responses-request-schema.js";
 import { responsesBodySchema } from "./responses-request-schema.js";
 import type { ResponseEcho } from "./responses-response.js";
+import { deepestIssue } from "../deepest-issue.js";
 
 /**
  * OpenAI Responses requests → the core's call options, so any catalog model answers them, routed, admitted
@@ -105,27 +106,6 @@ function responseEcho(body: ResponsesBody): ResponseEcho {
     text: { format: body.text?.format ?? { type: "text" } },
     reasoning: body.reasoning == null ? null : { effort: body.reasoning.effort ?? null, summary: body.reasoning.summary ?? null },
   };
-}
-
-/** A zod issue as far as the path goes and its message. */
-interface PathIssue {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-  errors?: PathIssue[][];
-}
-
-/** The most precise issue behind a failed union: the branch that got furthest names the field best. */
-function deepestIssue(issue: PathIssue): PathIssue {
-  if (issue.code !== "invalid_union" || issue.errors === undefined) return issue;
-  let best: PathIssue = issue;
-  for (const branch of issue.errors) {
-    for (const inner of branch) {
-      const candidate = deepestIssue({ ...inner, path: [...issue.path, ...inner.path] });
-      if (candidate.path.length > best.path.length) best = candidate;
-    }
-  }
-  return best;
 }
 
 /** The assistant message being built: the last one, when the prompt ends with it, or a new one. */

@@ -3,8 +3,9 @@ import type { GatewayError } from "../../core/errors.js";
 import { toGatewayError } from "../../core/errors.js";
 import type { FinishReason } from "../../core/finish-reason.js";
 import { redactedReasoningData } from "../../core/prompt.js";
-import type { StreamPart } from "../../core/stream-parts.js";
 import { assertNever } from "../../core/stream-parts.js";
+import type { ContentPart } from "../stream-face-translator.js";
+import { StreamFaceTranslator } from "../stream-face-translator.js";
 import type { JsonRecord, ResponseEcho, ResponseState } from "./responses-response.js";
 import {
   callSignatureItem,
@@ -55,17 +56,18 @@ interface OpenCall {
  * side get their own items. The items written are kept, so `response.completed` holds exactly what was streamed.
  * Pure: it only builds events; the route writes them.
  */
-export class ResponsesStreamEvents {
+export class ResponsesStreamEvents extends StreamFaceTranslator<ResponsesStreamEvent> {
   private sequence = 0;
   private readonly output: JsonRecord[] = [];
   private open: OpenItem | undefined;
   private readonly openCalls = new Map<string, OpenCall>();
-  private finishReason: FinishReason | undefined;
 
   constructor(
     private readonly servedBy: ServedBy,
     private readonly echo: ResponseEcho,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The events that open the stream. */
   start(): ResponsesStreamEvent[] {
@@ -73,8 +75,7 @@ export class ResponsesStreamEvents {
     return [this.event("response.created", { response }), this.event("response.in_progress", { response })];
   }
 
-  /** The events for one stream part (often none, for metadata parts). */
-  add(part: StreamPart): ResponsesStreamEvent[] {
+  protected translate(part: ContentPart): ResponsesStreamEvent[] {
     const events: ResponsesStreamEvent[] = [];
     switch (part.type) {
       case "stream-start":
@@ -137,31 +138,20 @@ export class ResponsesStreamEvents {
         }
         break;
       }
-      case "finish":
-        this.finishReason = part.finishReason;
-        break;
       default:
         assertNever(part);
     }
     return events;
   }
 
-  /** The events that end a complete answer: open items done, then `response.completed` (or `.incomplete`) with usage. */
-  finish(result: CompletionResult): ResponsesStreamEvent[] {
-    const events: ResponsesStreamEvent[] = [];
-    this.closeAll(events);
-    const details = incompleteDetails(this.finishReason ?? result.finishReason);
+  protected completed(finishReason: FinishReason, result: CompletionResult): ResponsesStreamEvent[] {
+    const details = incompleteDetails(finishReason);
     const response = this.response({ status: details === null ? "completed" : "incomplete", usage: responsesUsage(result), incompleteDetails: details });
-    events.push(this.event(details === null ? "response.completed" : "response.incomplete", { response }));
-    return events;
+    return [this.event(details === null ? "response.completed" : "response.incomplete", { response })];
   }
 
-  /** The events that end an answer that failed after it began: open items done, then `response.failed` with the error. */
-  fail(error: unknown): ResponsesStreamEvent[] {
-    const events: ResponsesStreamEvent[] = [];
-    this.closeAll(events);
-    events.push(this.event("response.failed", { response: this.response({ status: "failed", error: responseError(toGatewayError(error)) }) }));
-    return events;
+  protected failed(error: unknown): ResponsesStreamEvent[] {
+    return [this.event("response.failed", { response: this.response({ status: "failed", error: responseError(toGatewayError(error)) }) })];
   }
 
   private response(state: Partial<ResponseState> & Pick<ResponseState, "status">): JsonRecord {
@@ -235,7 +225,7 @@ export class ResponsesStreamEvents {
     events.push(this.event("response.output_item.added", { output_index: outputIndex, item }), this.event("response.output_item.done", { output_index: outputIndex, item }));
   }
 
-  private closeAll(events: ResponsesStreamEvent[]): void {
+  protected closeAll(events: ResponsesStreamEvent[]): void {
     this.closeOpen(events);
     for (const call of [...this.openCalls.values()]) this.closeCall(call, call.input, events);
   }
