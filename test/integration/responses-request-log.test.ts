@@ -1,9 +1,8 @@
-import { Writable } from "node:stream";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatUsd } from "../../src/billing/money.js";
-import type { RequestLogFacts } from "../../src/http/request-log.js";
 import type { FundedKey } from "../support/api-keys.js";
+import { captureLog } from "../support/log-capture.js";
 import { createFundedKey } from "../support/api-keys.js";
 import type { SimulatedProviders } from "../support/simulated-providers.js";
 import { startSimulatedProviders } from "../support/simulated-providers.js";
@@ -15,16 +14,10 @@ import { startTestGateway } from "../support/test-gateway.js";
  * label, the generation, model, provider, tokens and the exact cost, or the error code; never the key or the prompt.
  */
 
-interface LogLine extends RequestLogFacts {
-  msg: string;
-  route?: string;
-  status?: number;
-}
-
 let providers: SimulatedProviders;
 let gateway: TestGateway;
 let key: FundedKey;
-const text: string[] = [];
+const log = captureLog();
 const PROMPT_MARKER = "responses-prompt-marker-7d21";
 
 beforeAll(async () => {
@@ -32,12 +25,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     env: providers.env,
     config: { LOG_LEVEL: "info" },
-    logDestination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text.push(chunk.toString("utf8"));
-        done();
-      },
-    }),
+    logDestination: log.destination,
   });
   key = await createFundedKey(gateway, { usd: "5", name: "logged" });
 });
@@ -47,13 +35,8 @@ afterAll(async () => {
   await providers?.close();
 });
 
-function requestLines(): LogLine[] {
-  return text
-    .join("")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as LogLine)
-    .filter((line) => line.msg === "request" && line.route === "/api/v1/responses");
+function requestLines(): ReturnType<typeof log.requestLines> {
+  return log.requestLines("/api/v1/responses");
 }
 
 describe("the request log of /responses", () => {
@@ -75,7 +58,7 @@ describe("the request log of /responses", () => {
       expect(line?.tokens?.completion).toBe(generation?.tokensCompletion);
     }
     expect(refused).toMatchObject({ status: 400, errorCode: "invalid_request" });
-    const whole = text.join("");
+    const whole = log.text();
     expect(whole).not.toContain(key.apiKey);
     expect(whole).not.toContain(key.keyHash);
     expect(whole).not.toContain(PROMPT_MARKER);
