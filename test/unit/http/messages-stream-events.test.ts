@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CompletionResult, ServedBy } from "../../../src/completions/completion-service.js";
+import { SERVED, completionResult } from "../../fixtures/completion-result.js";
+import type { CompletionResult } from "../../../src/completions/completion-service.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import type { FinishReason } from "../../../src/core/finish-reason.js";
 import type { StreamPart } from "../../../src/core/stream-parts.js";
@@ -9,24 +10,9 @@ import { MessagesStreamEvents } from "../../../src/http/anthropic/messages-strea
 
 /** The core's stream parts as Anthropic's SSE events, the stop-reason table and the error shape. */
 
-const served: ServedBy = { generationId: "gen-1-abc", model: "openai/gpt-4o-mini", providerSlug: "openai", providerName: "OpenAI", created: 1 };
+const served = SERVED;
 
-function result(finishReason: FinishReason, content: CompletionResult["content"] = []): CompletionResult {
-  return {
-    ...served,
-    content,
-    finishReason,
-    tokens: { prompt: 20, completion: 7, reasoning: 2, cacheRead: 5, cacheWrite: 3 } as CompletionResult["tokens"],
-    cost: 1_000_000n,
-    costParts: { prompt: 400_000n, completion: 600_000n } as CompletionResult["costParts"],
-    cancelled: false,
-    isByok: false,
-    upstreamInferenceCost: null,
-    warnings: [],
-    attempts: 1,
-    upstreamMs: 1,
-  };
-}
+const result = completionResult;
 
 /** `event` names and the interesting part of each event, for compact expectations. */
 function run(parts: StreamPart[], finish: CompletionResult): Array<[string, unknown]> {

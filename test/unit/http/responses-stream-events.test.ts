@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CompletionResult, ServedBy } from "../../../src/completions/completion-service.js";
+import { SERVED, completionResult } from "../../fixtures/completion-result.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import type { FinishReason } from "../../../src/core/finish-reason.js";
 import { redactedReasoningSignature } from "../../../src/core/prompt.js";
@@ -11,7 +11,7 @@ import type { ResponsesStreamEvent } from "../../../src/http/responses/responses
 
 /** The core's stream parts as OpenAI's typed Responses events, and the Response built from a whole answer. */
 
-const served: ServedBy = { generationId: "gen-1-abc", model: "openai/gpt-4o-mini", providerSlug: "openai", providerName: "OpenAI", created: 1 };
+const served = SERVED;
 const echo: ResponseEcho = {
   instructions: null,
   tools: [],
@@ -28,22 +28,7 @@ const echo: ResponseEcho = {
 };
 const stop: FinishReason = { unified: "stop", raw: "stop" };
 
-function result(finishReason: FinishReason, content: CompletionResult["content"] = []): CompletionResult {
-  return {
-    ...served,
-    content,
-    finishReason,
-    tokens: { prompt: 20, completion: 7, reasoning: 2, cacheRead: 5, cacheWrite: 3 } as CompletionResult["tokens"],
-    cost: 1_000_000n,
-    costParts: { prompt: 400_000n, completion: 600_000n } as CompletionResult["costParts"],
-    cancelled: false,
-    isByok: false,
-    upstreamInferenceCost: null,
-    warnings: [],
-    attempts: 1,
-    upstreamMs: 1,
-  };
-}
+const result = completionResult;
 
 function run(parts: StreamPart[], end: (events: ResponsesStreamEvents) => ResponsesStreamEvent[] = (events) => events.finish(result(stop))): ResponsesStreamEvent[] {
   const events = new ResponsesStreamEvents(served, echo);
