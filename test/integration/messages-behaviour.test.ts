@@ -210,7 +210,8 @@ describe("routing, admission and streaming around the answer", () => {
   });
 
   it("fails over to the next endpoint before the first byte, streamed, and records both attempts", async () => {
-    const streamed = await readSse(await postMessages({ model: LLAMA, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }));
+    // Sorted by price, so the unreachable cheapest endpoint is surely tried first (the default is a price-weighted draw).
+    const streamed = await readSse(await postMessages({ model: LLAMA, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }], provider: { sort: "price" } }));
     expect(streamed.status).toBe(200);
     const start = streamed.chunks[0] as { message: { provider: string; id: string } };
     expect(start.message.provider).toBe("Groq");
